@@ -1,0 +1,86 @@
+package io.syncroutes.infra;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import io.syncroutes.App;
+import io.syncroutes.SyncRoutesTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import static io.syncroutes.Fixtures.drop;
+import static io.syncroutes.Fixtures.workOrder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The embedded default (H2 backend) keeps what it acknowledged: the app imports a file, moves it to done, and is
+ * killed with SIGKILL right after; every record of the file is still in the store when it is opened again.
+ */
+class EmbeddedMongoDurabilityTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void recordsOfAFileMovedToDoneSurviveKillMinus9() throws Exception {
+        int mongoPort = SyncRoutesTestSupport.freePort();
+        Path inbound = Files.createDirectories(tmp.resolve("inbound"));
+        Path done = tmp.resolve("done");
+        Process app = startApp(Map.of(
+                "MONGO_EMBEDDED_DIR", tmp.resolve("mongo").toString(),
+                "MONGO_EMBEDDED_PORT", String.valueOf(mongoPort),
+                "HTTP_PORT", String.valueOf(SyncRoutesTestSupport.freePort()),
+                "DATA_INBOUND_DIR", inbound.toString(),
+                "DATA_DONE_DIR", done.toString(),
+                "DATA_ERROR_DIR", tmp.resolve("error").toString(),
+                "DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString(),
+                "WORKORDERS_EXPORT_INTERVAL_MS", "3600000"));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> listening(mongoPort));
+            StringJoiner records = new StringJoiner(",", "[", "]");
+            for (int i = 1; i <= 3_000; i++) {
+                records.add(workOrder(i, "2025-01-01T00:00:00Z").toString());
+            }
+            drop(inbound, "orders.json", records.toString());
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Files.exists(done.resolve("orders.json")));
+        } finally {
+            app.destroyForcibly().waitFor();
+        }
+
+        MongoServer reopened = new MongoServer(new DurableH2Backend(tmp.resolve("mongo/sync-routes.mv").toString()));
+        try (MongoClient client = MongoClients.create(reopened.bindAndGetConnectionString())) {
+            assertThat(client.getDatabase("tractian").getCollection("workorders").countDocuments()).isEqualTo(3_000);
+        } finally {
+            reopened.shutdownNow();
+        }
+    }
+
+    private Process startApp(Map<String, String> env) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), App.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("app.log").toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("ROUTES_DIR", new File("routes").getAbsolutePath());
+        return builder.start();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
