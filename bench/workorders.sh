@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 source bench/classpath.sh
 main=io.syncroutes.bench.WorkOrdersBench
 for arg in "$@"; do case "$arg" in --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;; esac; done
-exec java -Xmx8g -cp "$BENCH_CP" "$main" "$@"
+exec java -Xmx12g -cp "$BENCH_CP" "$main" "$@"

@@ -1,6 +1,7 @@
 package io.syncroutes;
 
 import io.syncroutes.infra.InfraConfiguration;
+import io.syncroutes.products.ProductsConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -21,5 +22,6 @@ public final class App {
     public static void configure(MainConfigurationProperties config) {
         config.addConfiguration(InfraConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
+        config.addConfiguration(ProductsConfiguration.class);
     }
 }

@@ -51,7 +51,7 @@ public class InfraConfiguration implements CamelConfiguration {
         return settings.applyConnectionString(connection).build();
     }
 
-    private static String property(CamelContext context, String key) {
+    static String property(CamelContext context, String key) {
         return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
     }
 

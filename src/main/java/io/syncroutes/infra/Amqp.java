@@ -1,0 +1,60 @@
+package io.syncroutes.infra;
+
+import org.apache.camel.CamelContext;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The AMQP connection of the flows that use RabbitMQ: RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST, or the embedded
+ * broker started on first use when RABBITMQ_HOST is unset. Bound as {@code rabbitConnectionFactory}.
+ */
+public final class Amqp {
+
+    private Amqp() {
+    }
+
+    /** The connection factory in the registry, created (and the embedded broker started) on the first call. */
+    public static synchronized ConnectionFactory connectionFactory(CamelContext context) throws Exception {
+        ConnectionFactory existing = context.getRegistry().lookupByNameAndType("rabbitConnectionFactory", ConnectionFactory.class);
+        if (existing != null) {
+            return existing;
+        }
+        String host = property(context, "rabbitmq.host");
+        int port = Integer.parseInt(property(context, "rabbitmq.port"));
+        String user = property(context, "rabbitmq.user");
+        String password = property(context, "rabbitmq.password");
+        String vhost = property(context, "rabbitmq.vhost");
+        if (host.isBlank()) {
+            host = property(context, "rabbitmq.embedded.host");
+            port = Integer.parseInt(property(context, "rabbitmq.embedded.port"));
+            EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(host, port, user, password,
+                    EmbeddedAmqpBroker.Store.valueOf(property(context, "rabbitmq.embedded.store").toUpperCase(Locale.ROOT)),
+                    Path.of(property(context, "rabbitmq.embedded.dir")));
+            broker.start();
+            context.addService(broker, true, true);
+            vhost = "/";
+        }
+        CachingConnectionFactory factory = new CachingConnectionFactory(host, port);
+        factory.setUsername(user);
+        factory.setPassword(password);
+        factory.setVirtualHost(vhost.isBlank() ? "/" : vhost);
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setChannelCacheSize(Integer.parseInt(property(context, "rabbitmq.channel-cache-size")));
+        factory.setConnectionNameStrategy(cf -> context.getName());
+        context.getRegistry().bind("rabbitConnectionFactory", ConnectionFactory.class, factory);
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                factory.destroy();
+            }
+        }, true, true);
+        return factory;
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+}

@@ -1,0 +1,82 @@
+package io.syncroutes.infra;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.qpid.server.SystemLauncher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The embedded AMQP 0-9-1 broker (Apache Qpid Broker-J) used when no RABBITMQ_HOST is configured. With the
+ * {@code DERBY} store its queues and persistent messages survive a restart (or a crash) of the app.
+ */
+public final class EmbeddedAmqpBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAmqpBroker.class);
+
+    /** Where messages are kept: {@code DERBY} on disk under the data folder, {@code Memory} nowhere. */
+    public enum Store { DERBY, MEMORY }
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final Store store;
+    private final Path workDir;
+    private SystemLauncher launcher;
+
+    public EmbeddedAmqpBroker(String host, int port, String user, String password, Store store, Path workDir) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.store = store;
+        this.workDir = workDir;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Files.createDirectories(workDir);
+        System.setProperty("derby.stream.error.file", workDir.resolve("derby.log").toString());
+        URL initialConfig = EmbeddedAmqpBroker.class.getClassLoader().getResource("qpid/initial-config.json");
+        Map<String, String> context = new HashMap<>();
+        context.put("qpid.work_dir", workDir.toAbsolutePath().toString());
+        context.put("qpid.amqp_port", String.valueOf(port));
+        context.put("qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}");
+        context.put("sync.amqp.host", host);
+        context.put("sync.amqp.user", user);
+        context.put("sync.amqp.password", password);
+        context.put("sync.amqp.store", store == Store.DERBY ? "DERBY" : "Memory");
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("type", store == Store.DERBY ? "JSON" : "Memory");
+        attributes.put("storePath", workDir.resolve("config.json").toAbsolutePath().toString());
+        attributes.put("initialConfigurationLocation", initialConfig.toExternalForm());
+        attributes.put("startupLoggedToSystemOut", false);
+        attributes.put("context", context);
+        launcher = new SystemLauncher();
+        launcher.startup(attributes);
+        LOG.info("RABBITMQ_HOST not set: started the embedded AMQP 0-9-1 broker (Qpid Broker-J) on amqp://{}:{} ({})",
+                host, port, store == Store.DERBY ? "messages kept in " + workDir : "messages in memory");
+    }
+
+    @Override
+    protected void doStop() {
+        if (launcher != null) {
+            launcher.shutdown();
+            launcher = null;
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+}

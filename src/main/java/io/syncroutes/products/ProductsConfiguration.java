@@ -1,0 +1,85 @@
+package io.syncroutes.products;
+
+import io.syncroutes.infra.Amqp;
+import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.OAuth2TokenProvider;
+import io.syncroutes.shared.RetryPolicy;
+import io.syncroutes.shared.Secrets;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Beans of the products flow ({@code routes/products.camel.yaml}). The flow is on when IVANTI_API_URL is set;
+ * then the Ivanti settings are checked, the AMQP connection (or the embedded broker) is set up and the queues
+ * are declared. It also derives {@code products.enabled}, {@code products.continuous}, {@code products.drain}
+ * for the routes' preconditions.
+ */
+public class ProductsConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProductsConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String mode = property(context, "products.mode").toLowerCase(Locale.ROOT);
+        if (!mode.equals("continuous") && !mode.equals("drain")) {
+            throw new IllegalArgumentException("PRODUCTS_MODE must be 'continuous' or 'drain', not '" + mode + "'");
+        }
+        boolean enabled = !property(context, "ivanti.api-url").isBlank();
+        properties.addOverrideProperty("products.enabled", String.valueOf(enabled));
+        properties.addOverrideProperty("products.continuous", String.valueOf(enabled && mode.equals("continuous")));
+        properties.addOverrideProperty("products.drain", String.valueOf(enabled && mode.equals("drain")));
+        if (!enabled) {
+            LOG.info("Products flow (RabbitMQ -> Ivanti) is off: set IVANTI_API_URL, IVANTI_TOKEN_URL, IVANTI_CLIENT_ID, "
+                    + "IVANTI_CLIENT_SECRET and IVANTI_API_KEY to turn it on");
+            return;
+        }
+        for (String[] required : List.of(
+                new String[] {"ivanti.token-url", "IVANTI_TOKEN_URL"}, new String[] {"ivanti.client-id", "IVANTI_CLIENT_ID"},
+                new String[] {"ivanti.client-secret", "IVANTI_CLIENT_SECRET"}, new String[] {"ivanti.api-key", "IVANTI_API_KEY"})) {
+            if (property(context, required[0]).isBlank()) {
+                throw new IllegalArgumentException("Products flow: IVANTI_API_URL is set, so " + required[1] + " is required");
+            }
+        }
+        Duration timeout = Duration.ofMillis(Long.parseLong(property(context, "ivanti.timeout-ms")));
+        OAuth2TokenProvider token = new OAuth2TokenProvider("Ivanti",
+                OAuth2TokenProvider.jsonClientCredentials(property(context, "ivanti.token-url"),
+                        property(context, "ivanti.client-id"), property(context, "ivanti.client-secret"), timeout),
+                Duration.ofSeconds(Long.parseLong(property(context, "ivanti.token-refresh-margin-s"))),
+                Duration.ofHours(1), "Bearer", Map.of("X-API-Key", property(context, "ivanti.api-key")), timeout, Clock.systemUTC());
+        Secrets secrets = new Secrets(List.of(property(context, "ivanti.client-secret"), property(context, "ivanti.api-key"),
+                property(context, "rabbitmq.password")));
+
+        ConnectionFactory connectionFactory = Amqp.connectionFactory(context);
+        ProductQueues queues = new ProductQueues(connectionFactory, property(context, "products.queue"),
+                Long.parseLong(property(context, "products.message-ttl-ms")));
+
+        context.getRegistry().bind("productQueues", queues);
+        context.getRegistry().bind("ivantiToken", token);
+        Processor reauthorize = token::reauthorize;
+        context.getRegistry().bind("ivantiReauthorize", reauthorize);
+        context.getRegistry().bind("ivantiRetryPolicy", new RetryPolicy(
+                Duration.ofMillis(Long.parseLong(property(context, "ivanti.retry.delay-ms"))),
+                Double.parseDouble(property(context, "ivanti.retry.multiplier")),
+                Duration.ofMillis(Long.parseLong(property(context, "ivanti.retry.max-delay-ms"))), 0.2, Clock.systemUTC()));
+        context.getRegistry().bind("productsSync", new ProductsSync(
+                new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC()),
+                queues, secrets));
+        LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), property(context, "ivanti.api-url"));
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+}

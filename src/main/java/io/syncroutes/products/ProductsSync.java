@@ -1,0 +1,161 @@
+package io.syncroutes.products;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import io.syncroutes.shared.Failures;
+import io.syncroutes.shared.Secrets;
+import io.syncroutes.shared.SyncStats;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The steps of one product message around the Ivanti calls: prepare the request, acknowledge it once delivered
+ * or dead-lettered (never before), describe a dead letter, and count batches.
+ */
+public class ProductsSync {
+
+    static final String PRODUCT_ID = "productId";
+    static final String IVANTI_BODY = "ivantiBody";
+    private static final String DELIVERY_TAG = "productsDeliveryTag";
+    private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*\"([^\"]{1,200})\"");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProductsSync.class);
+
+    private final ProductMapper mapper;
+    private final ProductQueues queues;
+    private final Secrets secrets;
+    private volatile int idleLooks;
+    private final AtomicReference<SyncStats> batch = new AtomicReference<>();
+
+    public ProductsSync(ProductMapper mapper, ProductQueues queues, Secrets secrets) {
+        this.mapper = mapper;
+        this.queues = queues;
+        this.secrets = secrets;
+        newBatch();
+    }
+
+    /**
+     * Validates and maps the message: the Ivanti body goes to the {@code ivantiBody} property, the product id to
+     * {@code productId}; the message's own headers are dropped so none of them reaches Ivanti.
+     */
+    public void prepare(Exchange exchange) {
+        exchange.setProperty(DELIVERY_TAG, exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG));
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        exchange.setProperty(PRODUCT_ID, productIdIn(raw));
+        JsonNode message = mapper.parse(raw == null ? new byte[0] : raw);
+        String id = message.get("productId").asText().trim();
+        exchange.setProperty(PRODUCT_ID, id);
+        exchange.setProperty(IVANTI_BODY, mapper.toIvanti(message).toString());
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/products/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(null);
+    }
+
+    /** The product reached Ivanti: acknowledge the message and count it. */
+    public void delivered(Exchange exchange) {
+        ack(exchange);
+        SyncStats stats = batch.get();
+        stats.increment("total_processed");
+        stats.increment("successful_syncs");
+    }
+
+    /**
+     * Turns the original message into its dead letter: the same body and headers, plus headers stating the reason,
+     * the HTTP status and response excerpt, and the number of attempts; secrets masked.
+     */
+    public void deadLetter(Exchange exchange) {
+        Failures.Failure failure = Failures.of(exchange);
+        int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        exchange.getMessage().removeHeaders("Camel*");
+        exchange.getMessage().setHeader("x-sync-error-reason", secrets.mask(failure.reason()));
+        exchange.getMessage().setHeader("x-sync-error-status", failure.status());
+        exchange.getMessage().setHeader("x-sync-error-body", secrets.mask(failure.body()));
+        exchange.getMessage().setHeader("x-sync-attempts", attempts);
+        exchange.getMessage().setHeader("x-sync-failed-at", Instant.now().toString());
+        exchange.getMessage().setHeader("x-sync-product-id", String.valueOf(exchange.getProperty(PRODUCT_ID)));
+        exchange.getMessage().setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
+    }
+
+    /** The dead letter is in the DLQ (publisher-confirmed): acknowledge the original and count it. */
+    public void deadLettered(Exchange exchange) {
+        ack(exchange);
+        SyncStats stats = batch.get();
+        stats.increment("total_processed");
+        stats.increment("failed_syncs");
+        stats.error(String.valueOf(exchange.getProperty(PRODUCT_ID)), exchange.getMessage().getHeader("x-sync-error-reason", String.class));
+    }
+
+    /** Closes the current batch and starts the next; returns the closed one. */
+    public SyncStats endBatch() {
+        idleLooks = 0;
+        return newBatch().finish();
+    }
+
+    /** The batch in progress. */
+    public SyncStats currentBatch() {
+        return batch.get();
+    }
+
+    private SyncStats newBatch() {
+        return batch.getAndSet(new SyncStats("products", "products batch", "total_processed", "successful_syncs", "failed_syncs"));
+    }
+
+    /**
+     * Handling failed before the message was delivered or dead-lettered (e.g. the DLQ could not be written):
+     * give it back to the broker, which delivers it again.
+     */
+    public void requeue(Exchange exchange) {
+        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
+        if (channel != null && tag != null && channel.isOpen()) {
+            try {
+                channel.basicNack(tag, false, true);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("nack failed; the broker redelivers when the channel closes", e);
+            }
+        }
+    }
+
+    /** Whether a drain still has work: messages ready in the queue, or in flight in the consumer route. */
+    public boolean drainHasWork(Exchange exchange) {
+        long inflight = exchange.getContext().getInflightRepository().size("products-sync");
+        boolean busy = queues.depth() > 0 || inflight > 0;
+        // stop only after two idle looks in a row: a message handed to a consumer is briefly in neither count
+        idleLooks = busy ? 0 : idleLooks + 1;
+        return idleLooks < 2;
+    }
+
+    private static void ack(Exchange exchange) {
+        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
+        if (channel == null || tag == null) {
+            return;
+        }
+        try {
+            channel.basicAck(tag, false);
+        } catch (IOException | RuntimeException e) {
+            // the channel is gone: the broker delivers the message again (at least once, never lost)
+            LOG.warn("could not acknowledge a message ({}); the broker will deliver it again", e.getMessage());
+        }
+    }
+
+    /** The product id of a message that may not even be JSON, for stats and dead-letter headers. */
+    private static String productIdIn(byte[] raw) {
+        if (raw == null) {
+            return "?";
+        }
+        Matcher m = ID_IN_TEXT.matcher(new String(raw, 0, Math.min(raw.length, 4096), StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : "?";
+    }
+}
