@@ -5,7 +5,10 @@ import org.apache.qpid.server.SystemLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URL;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -43,23 +46,34 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
     protected void doStart() throws Exception {
         Files.createDirectories(workDir);
         System.setProperty("derby.stream.error.file", workDir.resolve("derby.log").toString());
-        URL initialConfig = EmbeddedAmqpBroker.class.getClassLoader().getResource("qpid/initial-config.json");
+        // the virtual host node's type selects a factory before context variables apply: fill it in here
+        String config;
+        try (InputStream in = EmbeddedAmqpBroker.class.getClassLoader().getResourceAsStream("qpid/initial-config.json")) {
+            config = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@STORE@", store == Store.DERBY ? "DERBY" : "Memory");
+        }
+        Path initialConfig = Files.writeString(workDir.resolve("initial-config.json"), config);
         Map<String, String> context = new HashMap<>();
         context.put("qpid.work_dir", workDir.toAbsolutePath().toString());
         context.put("qpid.amqp_port", String.valueOf(port));
         context.put("qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}");
+        // RabbitMQ's queue arguments (x-message-ttl, x-dead-letter-*) are accepted and not enforced: the app
+        // dead-letters by publishing to the DLQ itself, so it works the same on both brokers
+        context.put("queue.behaviourOnUnknownDeclareArgument", "IGNORE");
         context.put("sync.amqp.host", host);
         context.put("sync.amqp.user", user);
         context.put("sync.amqp.password", password);
-        context.put("sync.amqp.store", store == Store.DERBY ? "DERBY" : "Memory");
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("type", store == Store.DERBY ? "JSON" : "Memory");
         attributes.put("storePath", workDir.resolve("config.json").toAbsolutePath().toString());
-        attributes.put("initialConfigurationLocation", initialConfig.toExternalForm());
+        attributes.put("initialConfigurationLocation", initialConfig.toUri().toString());
         attributes.put("startupLoggedToSystemOut", false);
         attributes.put("context", context);
         launcher = new SystemLauncher();
         launcher.startup(attributes);
+        if (!listening()) {
+            throw new IllegalStateException("the embedded AMQP broker did not start on " + host + ":" + port
+                    + " (port in use? set RABBITMQ_EMBEDDED_PORT)");
+        }
         LOG.info("RABBITMQ_HOST not set: started the embedded AMQP 0-9-1 broker (Qpid Broker-J) on amqp://{}:{} ({})",
                 host, port, store == Store.DERBY ? "messages kept in " + workDir : "messages in memory");
     }
@@ -69,6 +83,14 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
         if (launcher != null) {
             launcher.shutdown();
             launcher = null;
+        }
+    }
+
+    private boolean listening() {
+        try (Socket ignored = new Socket(host, port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

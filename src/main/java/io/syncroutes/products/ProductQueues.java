@@ -1,11 +1,16 @@
 package io.syncroutes.products;
 
+import com.rabbitmq.client.Channel;
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The products queue as the reference tool declares it (durable, {@code x-message-ttl} one day, dead letters
@@ -27,14 +32,17 @@ public class ProductQueues {
                 .deadLetterRoutingKey(deadLetters.getName())
                 .build();
         if (connectionFactory instanceof CachingConnectionFactory caching) {
-            caching.addConnectionListener(connection -> declare());
+            caching.addConnectionListener(connection -> {
+                // on the new connection itself: going through the admin here would open another connection
+                try (Channel channel = connection.getDelegate().createChannel()) {
+                    channel.queueDeclare(deadLetters.getName(), true, false, false, deadLetters.getArguments());
+                    channel.queueDeclare(queue.getName(), true, false, false, queue.getArguments());
+                } catch (IOException | TimeoutException e) {
+                    throw new AmqpIOException("cannot declare " + queue.getName() + " and " + deadLetters.getName(),
+                            e instanceof IOException io ? io : new IOException(e));
+                }
+            });
         }
-    }
-
-    /** Declares both queues (idempotent). */
-    public void declare() {
-        admin.declareQueue(deadLetters);
-        admin.declareQueue(queue);
     }
 
     /** Messages ready in the queue (not counting those delivered and not yet acknowledged), or -1 if unknown. */
