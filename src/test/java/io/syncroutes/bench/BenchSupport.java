@@ -1,7 +1,6 @@
 package io.syncroutes.bench;
 
-import io.syncroutes.App;
-import org.apache.camel.CamelContext;
+import io.syncroutes.RunningApp;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;
@@ -32,15 +31,7 @@ public final class BenchSupport {
 
     /** Starts the application as {@code java -jar} would, with these properties overriding application.properties. */
     public static Main startApp(Map<String, String> properties) throws Exception {
-        Main main = new Main();
-        App.configure(main.configure());
-        properties.forEach(main::addOverrideProperty);
-        main.start();
-        return main;
-    }
-
-    public static CamelContext context(Main main) {
-        return main.getCamelContext();
+        return RunningApp.start(properties);
     }
 
     public static void await(String what, long timeoutMs, BooleanSupplier done) throws InterruptedException {
