@@ -5,6 +5,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
 import java.util.Locale;
 
 /**
@@ -44,6 +45,11 @@ public final class Amqp {
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factory.setChannelCacheSize(Integer.parseInt(property(context, "rabbitmq.channel-cache-size")));
         factory.setConnectionNameStrategy(cf -> context.getName());
+        // deliveries are dispatched on this pool; the client's default (2 x cores threads) would cap how many
+        // consumers work at once, whatever their number
+        int threads = Integer.parseInt(property(context, "rabbitmq.consumer-threads"));
+        ExecutorService dispatch = context.getExecutorServiceManager().newFixedThreadPool(factory, "amqp-consumer", threads);
+        factory.setExecutor(dispatch);
         context.getRegistry().bind("rabbitConnectionFactory", ConnectionFactory.class, factory);
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
             @Override

@@ -8,6 +8,7 @@ import io.syncroutes.shared.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,9 @@ public class ProductsConfiguration implements CamelConfiguration {
                 Long.parseLong(property(context, "products.message-ttl-ms")));
 
         context.getRegistry().bind("productQueues", queues);
+        context.getRegistry().bind("ivantiWebClientOptions", new WebClientOptions()
+                .setMaxPoolSize(Integer.parseInt(property(context, "ivanti.max-connections")))
+                .setKeepAlive(true).setTryUseCompression(false));
         context.getRegistry().bind("ivantiToken", token);
         Processor reauthorize = token::reauthorize;
         context.getRegistry().bind("ivantiReauthorize", reauthorize);

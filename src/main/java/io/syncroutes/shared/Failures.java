@@ -63,6 +63,19 @@ public final class Failures {
         return null;
     }
 
+    /** The first cause of the named class (for exceptions of libraries this package does not depend on). */
+    public static Throwable findByName(Throwable cause, String className) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals(className)) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
     }

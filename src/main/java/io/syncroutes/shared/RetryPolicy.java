@@ -51,8 +51,8 @@ public final class RetryPolicy implements Processor {
     }
 
     /**
-     * Whether a failure is worth retrying: I/O errors (connect and read timeouts, a token request that failed)
-     * and the HTTP statuses 408, 429, 500, 502, 503, 504.
+     * Whether a failure is worth retrying: I/O errors, timeouts, a connection closed under a call, a token request
+     * that failed, and the HTTP statuses 408, 429, 500, 502, 503, 504.
      */
     public boolean isTransient(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -63,7 +63,9 @@ public final class RetryPolicy implements Processor {
         if (http != null) {
             return TRANSIENT_STATUSES.contains(http.getStatusCode());
         }
-        return Failures.find(cause, java.io.IOException.class) != null;
+        return Failures.find(cause, java.io.IOException.class) != null
+                || Failures.find(cause, java.util.concurrent.TimeoutException.class) != null
+                || Failures.findByName(cause, "io.vertx.core.http.HttpClosedException") != null;
     }
 
     /** The delay before attempt {@code retry} (1 = first retry), given the server's Retry-After if any. */
