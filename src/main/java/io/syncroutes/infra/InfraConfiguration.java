@@ -4,22 +4,50 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.syncroutes.shared.SyncState;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shared infrastructure: binds {@code mongoClient} to MONGO_URI, or to an embedded MongoDB-compatible server
- * started here when MONGO_URI is unset.
+ * Shared infrastructure: binds {@code mongoClient} to MONGO_URI (or to an embedded MongoDB-compatible server
+ * started here when MONGO_URI is unset) with a MongoDB readiness check, binds {@code syncState} (the flows' state
+ * as MBeans, JSON and metrics), guards the management endpoints, and masks configured secrets in the logs.
  */
 public class InfraConfiguration implements CamelConfiguration {
 
+    /** Every flow's sync state (bound first: the flows' beans record into it). */
+    @BindToRegistry
+    public SyncState syncState(CamelContext context) {
+        return new SyncState(ManagementFactory.getPlatformMBeanServer(), () -> context.getRegistry().findSingleByType(MeterRegistry.class));
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        for (String secret : new String[] {"management.password", "rabbitmq.password"}) {
+            LogMasking.add(property(context, secret));
+        }
+        ManagementSecurity security = new ManagementSecurity(property(context, "management.user"), property(context, "management.password"));
+        int port = Integer.parseInt(property(context, "http.port"));
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext started) {
+                security.install(started, port);
+            }
+        });
+
+        context.addService(new Closing(context.getRegistry().lookupByNameAndType("syncState", SyncState.class)::close), true, true);
+
         String uri = property(context, "mongo.uri");
         if (uri.isBlank()) {
             EmbeddedMongo embedded = new EmbeddedMongo(
@@ -31,11 +59,23 @@ public class InfraConfiguration implements CamelConfiguration {
             context.addService(embedded, true, true);
             context.getRegistry().bind("embeddedMongo", embedded);
             uri = embedded.uri();
+        } else {
+            char[] password = new ConnectionString(uri).getPassword();
+            if (password != null) {
+                LogMasking.add(new String(password));
+            }
         }
         MongoClient client = MongoClients.create(mongoSettings(uri,
                 Long.parseLong(property(context, "mongo.server-selection-timeout-ms"))));
         context.getRegistry().bind("mongoClient", MongoClient.class, client);
-        context.addService(new CloseableService(client), true, true);
+        context.addService(new Closing(client::close), true, true);
+
+        MongoClient healthClient = MongoClients.create(mongoSettings(uri, 1_000));
+        context.addService(new Closing(healthClient::close), true, true);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new MongoHealthCheck(healthClient));
+        }
     }
 
     /**
@@ -43,31 +83,28 @@ public class InfraConfiguration implements CamelConfiguration {
      * so an unavailable server fails an operation fast and Camel's redelivery takes over.
      */
     static MongoClientSettings mongoSettings(String uri, long serverSelectionTimeoutMs) {
-        ConnectionString connection = new ConnectionString(uri);
-        MongoClientSettings.Builder settings = MongoClientSettings.builder();
+        MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri));
         if (!uri.toLowerCase(Locale.ROOT).contains("serverselectiontimeoutms")) {
             settings.applyToClusterSettings(c -> c.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS));
         }
-        return settings.applyConnectionString(connection).build();
+        return settings.build();
     }
 
     static String property(CamelContext context, String key) {
         return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
     }
 
-    /** Closes a client when the Camel context stops. */
-    private record CloseableService(AutoCloseable resource) implements org.apache.camel.Service {
-        @Override
-        public void start() {
+    /** Runs {@code close} when the Camel context stops. */
+    private static final class Closing extends ServiceSupport {
+        private final Runnable close;
+
+        Closing(Runnable close) {
+            this.close = close;
         }
 
         @Override
-        public void stop() {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        protected void doStop() {
+            close.run();
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.syncroutes.products;
 
 import io.syncroutes.infra.Amqp;
+import io.syncroutes.infra.AmqpHealthCheck;
+import io.syncroutes.infra.LogMasking;
+import io.syncroutes.shared.SyncState;
+import org.apache.camel.health.HealthCheckRegistry;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
@@ -58,9 +62,12 @@ public class ProductsConfiguration implements CamelConfiguration {
                 OAuth2TokenProvider.jsonClientCredentials(property(context, "ivanti.token-url"),
                         property(context, "ivanti.client-id"), property(context, "ivanti.client-secret"), timeout),
                 Duration.ofSeconds(Long.parseLong(property(context, "ivanti.token-refresh-margin-s"))),
-                Duration.ofHours(1), "Bearer", Map.of("X-API-Key", property(context, "ivanti.api-key")), timeout, Clock.systemUTC());
+                Duration.ofHours(1), "Bearer", Map.of("X-API-Key", property(context, "ivanti.api-key")), timeout, Clock.systemUTC(),
+                LogMasking::add);
         Secrets secrets = new Secrets(List.of(property(context, "ivanti.client-secret"), property(context, "ivanti.api-key"),
                 property(context, "rabbitmq.password")));
+        LogMasking.add(property(context, "ivanti.client-secret"));
+        LogMasking.add(property(context, "ivanti.api-key"));
 
         ConnectionFactory connectionFactory = Amqp.connectionFactory(context);
         ProductQueues queues = new ProductQueues(connectionFactory, property(context, "products.queue"),
@@ -79,7 +86,12 @@ public class ProductsConfiguration implements CamelConfiguration {
                 Duration.ofMillis(Long.parseLong(property(context, "ivanti.retry.max-delay-ms"))), 0.2, Clock.systemUTC()));
         context.getRegistry().bind("productsSync", new ProductsSync(
                 new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC()),
-                queues, secrets));
+                queues, secrets, context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("products")
+                        .mode(mode.equals("drain") ? "drain on cron " + property(context, "products.drain.cron") + " (UTC)" : "continuous")));
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new AmqpHealthCheck(connectionFactory));
+        }
         LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), property(context, "ivanti.api-url"));
     }
 

@@ -3,6 +3,7 @@ package io.syncroutes.products;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import io.syncroutes.shared.Failures;
+import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
@@ -37,9 +38,12 @@ public class ProductsSync {
     private volatile int idleLooks;
     private final AtomicReference<SyncStats> batch = new AtomicReference<>();
 
-    public ProductsSync(ProductMapper mapper, ProductQueues queues, Secrets secrets) {
+    private final FlowState state;
+
+    public ProductsSync(ProductMapper mapper, ProductQueues queues, Secrets secrets, FlowState state) {
         this.mapper = mapper;
         this.queues = queues;
+        this.state = state.lag("messages ready in " + queues.name(), queues::depth);
         this.secrets = secrets;
         newBatch();
     }
@@ -68,6 +72,8 @@ public class ProductsSync {
         SyncStats stats = batch.get();
         stats.increment("total_processed");
         stats.increment("successful_syncs");
+        state.count("total_processed", 1);
+        state.count("successful_syncs", 1);
     }
 
     /**
@@ -91,15 +97,24 @@ public class ProductsSync {
     public void deadLettered(Exchange exchange) {
         ack(exchange);
         SyncStats stats = batch.get();
+        String id = String.valueOf(exchange.getProperty(PRODUCT_ID));
+        String reason = exchange.getMessage().getHeader("x-sync-error-reason", String.class);
         stats.increment("total_processed");
         stats.increment("failed_syncs");
-        stats.error(String.valueOf(exchange.getProperty(PRODUCT_ID)), exchange.getMessage().getHeader("x-sync-error-reason", String.class));
+        stats.error(id, reason);
+        state.count("total_processed", 1);
+        state.count("failed_syncs", 1);
+        state.error(id, reason);
     }
 
     /** Closes the current batch and starts the next; returns the closed one. */
     public SyncStats endBatch() {
         idleLooks = 0;
-        return newBatch().finish();
+        SyncStats ended = newBatch().finish();
+        if (ended.get("total_processed") > 0) {
+            state.runSummarized(ended);
+        }
+        return ended;
     }
 
     /** The batch in progress. */

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One access token shared by every consumer of a remote API: fetched when missing or when it expires within
@@ -43,6 +44,7 @@ public final class OAuth2TokenProvider {
     private final String scheme;
     private final Map<String, String> extraHeaders;
     private final Clock clock;
+    private final Consumer<String> onNewToken;
     private final AtomicLong fetches = new AtomicLong();
     private volatile Token current;
 
@@ -53,9 +55,12 @@ public final class OAuth2TokenProvider {
      * @param defaultLifetime lifetime of a token whose answer has no {@code expires_in}
      * @param scheme          the Authorization scheme ("Bearer"), or "" for the bare token
      * @param extraHeaders    headers every call carries too (e.g. {@code X-API-Key})
+     * @param onNewToken      told every token fetched, e.g. to mask it in logs
      */
     public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
-                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock) {
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken) {
+        this.onNewToken = onNewToken;
         this.name = name;
         this.request = request;
         this.refreshMargin = refreshMargin;
@@ -122,6 +127,7 @@ public final class OAuth2TokenProvider {
         if (value == null || value.isBlank()) {
             throw new TokenException(name + " token response has no access_token", response.statusCode());
         }
+        onNewToken.accept(value);
         Duration lifetime = body.hasNonNull("expires_in") ? Duration.ofSeconds(body.get("expires_in").asLong()) : defaultLifetime;
         return new Token(value, clock.instant().plus(lifetime));
     }

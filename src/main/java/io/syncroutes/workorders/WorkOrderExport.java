@@ -8,6 +8,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -51,8 +52,11 @@ public class WorkOrderExport {
     private final Path outboundDir;
     private final int batchSize;
     private final Set<String> reportedFailures = new LinkedHashSet<>();
+    private final FlowState state;
+    private volatile long leftUnsynced = -1;
 
-    public WorkOrderExport(WorkOrderTranslator translator, Path outboundDir, int batchSize) {
+    public WorkOrderExport(WorkOrderTranslator translator, Path outboundDir, int batchSize, FlowState state) {
+        this.state = state.lag("work orders left unsynced by the last export", () -> leftUnsynced);
         this.translator = translator;
         this.outboundDir = outboundDir;
         this.batchSize = batchSize;
@@ -132,7 +136,12 @@ public class WorkOrderExport {
 
     /** Ends the run; returns its stats. */
     public SyncStats finish(@ExchangeProperty(SyncStats.PROPERTY) SyncStats stats) {
-        return stats.finish();
+        stats.finish();
+        leftUnsynced = stats.get("read") - stats.get("marked");
+        if (stats.get("read") > 0) {
+            state.runFinished(stats);
+        }
+        return stats;
     }
 
     private void write(Document doc) throws IOException {

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
+import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.JsonRecordReader;
 import io.syncroutes.shared.JsonSchemaValidator;
@@ -50,9 +51,11 @@ public class WorkOrderImport {
     private final Path doneDir;
     private final Path errorDir;
     private final int batchSize;
+    private final FlowState state;
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
-                           Path doneDir, Path errorDir, int batchSize) {
+                           Path doneDir, Path errorDir, int batchSize, FlowState state) {
+        this.state = state;
         this.validator = validator;
         this.translator = translator;
         this.doneDir = doneDir.toAbsolutePath();
@@ -77,7 +80,8 @@ public class WorkOrderImport {
     /** Ends a file that went in: closes it and its rejects, and returns the stats line. */
     public SyncStats finish(@ExchangeProperty(RUN) Run run) throws IOException {
         run.close();
-        return run.stats.finish();
+        state.runFinished(run.stats.finish());
+        return run.stats;
     }
 
     /** Ends a file that cannot be processed: it goes to the error folder, with a sidecar stating the reason. */
@@ -92,9 +96,15 @@ public class WorkOrderImport {
                 .put("failedAt", Instant.now().toString());
         if (run != null) {
             run.close();
+            run.stats.add("filesRejected", 1);
+            run.stats.error(name, reason);
+            state.runFinished(run.stats.finish());
             sidecar.put("recordsRead", run.stats.get("read"));
             sidecar.put("recordsUpserted", run.stats.get("upserted"));
             sidecar.put("recordsRejected", run.stats.get("rejected"));
+        } else {
+            state.count("filesRejected", 1);
+            state.error(name, reason);
         }
         Files.createDirectories(errorDir);
         mapper.writerWithDefaultPrettyPrinter().writeValue(errorDir.resolve(name + ".error.json").toFile(), sidecar);

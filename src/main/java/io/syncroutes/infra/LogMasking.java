@@ -1,0 +1,58 @@
+package io.syncroutes.infra;
+
+import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Masks secret values (configured passwords, client secrets, API keys, tokens as they are issued) in every log
+ * line and stack trace: logback.xml uses {@link Message} for {@code %msg} and {@link Throwable} for {@code %ex}.
+ */
+public final class LogMasking {
+
+    private static final int MIN_LENGTH = 4;
+    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+
+    private LogMasking() {
+    }
+
+    /** From now on, {@code secret} is logged as {@code ****}. */
+    public static void add(String secret) {
+        if (secret != null && secret.trim().length() >= MIN_LENGTH) {
+            SECRETS.add(secret.trim());
+        }
+    }
+
+    public static String mask(String text) {
+        if (text == null || SECRETS.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (String secret : SECRETS) {
+            if (masked.contains(secret)) {
+                masked = masked.replace(secret, "****");
+            }
+        }
+        return masked;
+    }
+
+    /** {@code %msg} with secrets masked. */
+    public static final class Message extends MessageConverter {
+        @Override
+        public String convert(ILoggingEvent event) {
+            return mask(super.convert(event));
+        }
+    }
+
+    /** {@code %ex} with secrets masked. */
+    public static final class Throwable extends ThrowableProxyConverter {
+        @Override
+        protected String throwableProxyToString(IThrowableProxy proxy) {
+            return mask(super.throwableProxyToString(proxy));
+        }
+    }
+}

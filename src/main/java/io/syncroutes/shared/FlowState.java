@@ -1,0 +1,159 @@
+package io.syncroutes.shared;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The sync state of one flow: its mode, its last run (time and counts), running totals, recent errors and its lag
+ * (what is still waiting: unsynced documents, queued messages). Totals also go to Micrometer as
+ * {@code sync_records_total{flow, counter}}.
+ */
+public final class FlowState implements FlowStateMBean {
+
+    private static final int RECENT_ERRORS = 20;
+
+    private final String flow;
+    private final Supplier<MeterRegistry> meters;
+    private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
+    private final Map<String, String> recentErrors = new LinkedHashMap<>();
+    private volatile String mode = "";
+    private volatile Instant lastRunAt;
+    private volatile String lastRun = "";
+    private volatile Instant lastErrorAt;
+    private volatile LongSupplier lag = () -> -1;
+    private volatile String lagDescription = "";
+
+    FlowState(String flow, Supplier<MeterRegistry> meters) {
+        this.flow = flow;
+        this.meters = meters;
+    }
+
+    public FlowState mode(String mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    /** What the lag measures ("unsynced work orders") and how to read it now. */
+    public FlowState lag(String description, LongSupplier lag) {
+        this.lagDescription = description;
+        this.lag = lag;
+        return this;
+    }
+
+    /** Adds to a running total (and its Micrometer counter). */
+    public void count(String counter, long delta) {
+        if (delta == 0) {
+            return;
+        }
+        totals.computeIfAbsent(counter, k -> new AtomicLong()).addAndGet(delta);
+        MeterRegistry registry = meters.get();
+        if (registry != null) {
+            registry.counter("sync.records", "flow", flow, "counter", counter).increment(delta);
+        }
+    }
+
+    /** A run (file, export, batch, drain) ended: it becomes the last run, and its counters go to the totals. */
+    public void runFinished(SyncStats stats) {
+        stats.counters().forEach(this::count);
+        stats.errors().forEach(this::error);
+        lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
+        lastRun = stats.summary();
+    }
+
+    /** A run ended whose counters were already counted one by one (e.g. a products batch). */
+    public void runSummarized(SyncStats stats) {
+        lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
+        lastRun = stats.summary();
+    }
+
+    public void error(String key, String reason) {
+        lastErrorAt = Instant.now();
+        synchronized (recentErrors) {
+            recentErrors.remove(key);
+            recentErrors.put(key, reason);
+            if (recentErrors.size() > RECENT_ERRORS) {
+                recentErrors.remove(recentErrors.keySet().iterator().next());
+            }
+        }
+    }
+
+    public long total(String counter) {
+        AtomicLong value = totals.get(counter);
+        return value == null ? 0 : value.get();
+    }
+
+    /** This state as a JSON-ready map. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("flow", flow);
+        map.put("mode", mode);
+        map.put("lastRunAt", getLastRunAt());
+        map.put("lastRun", lastRun);
+        map.put("totals", getTotals());
+        map.put("lag", getLag());
+        map.put("lagDescription", lagDescription);
+        map.put("lastErrorAt", getLastErrorAt());
+        map.put("recentErrors", getRecentErrors());
+        return map;
+    }
+
+    @Override
+    public String getFlow() {
+        return flow;
+    }
+
+    @Override
+    public String getMode() {
+        return mode;
+    }
+
+    @Override
+    public String getLastRunAt() {
+        return lastRunAt == null ? null : lastRunAt.toString();
+    }
+
+    @Override
+    public String getLastRun() {
+        return lastRun;
+    }
+
+    @Override
+    public Map<String, Long> getTotals() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        totals.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    @Override
+    public long getLag() {
+        try {
+            return lag.getAsLong();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String getLagDescription() {
+        return lagDescription;
+    }
+
+    @Override
+    public String getLastErrorAt() {
+        return lastErrorAt == null ? null : lastErrorAt.toString();
+    }
+
+    @Override
+    public Map<String, String> getRecentErrors() {
+        synchronized (recentErrors) {
+            return new LinkedHashMap<>(recentErrors);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.syncroutes.shared;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
+
+/**
+ * One place for an operator to see every flow's sync state: each flow is an MBean
+ * ({@code io.syncroutes:type=SyncState,flow=...}, so Hawtio shows it), a JSON document ({@code /observe/sync})
+ * and Micrometer meters ({@code sync_records_total}, {@code sync_lag}).
+ */
+public final class SyncState {
+
+    private final Map<String, FlowState> flows = new ConcurrentSkipListMap<>();
+    private final MBeanServer mbeans;
+    private final Supplier<MeterRegistry> meters;
+
+    public SyncState(MBeanServer mbeans, Supplier<MeterRegistry> meters) {
+        this.mbeans = mbeans;
+        this.meters = meters;
+    }
+
+    /** The state of {@code flow}, created (and registered) on first use. */
+    public FlowState flow(String flow) {
+        return flows.computeIfAbsent(flow, name -> {
+            FlowState state = new FlowState(name, meters);
+            register(state);
+            return state;
+        });
+    }
+
+    /** Every flow's state, for {@code /observe/sync}. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        flows.forEach((name, state) -> all.put(name, state.toMap()));
+        return Map.of("flows", all);
+    }
+
+    /** Removes the MBeans (when the app stops). */
+    public void close() {
+        flows.keySet().forEach(name -> {
+            try {
+                ObjectName objectName = objectName(name);
+                if (mbeans.isRegistered(objectName)) {
+                    mbeans.unregisterMBean(objectName);
+                }
+            } catch (JMException e) {
+                // going away anyway
+            }
+        });
+    }
+
+    private void register(FlowState state) {
+        try {
+            ObjectName name = objectName(state.getFlow());
+            if (mbeans.isRegistered(name)) {
+                mbeans.unregisterMBean(name);
+            }
+            mbeans.registerMBean(state, name);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot register the sync state MBean of " + state.getFlow(), e);
+        }
+        MeterRegistry registry = meters.get();
+        if (registry != null) {
+            Gauge.builder("sync.lag", state, FlowState::getLag).tag("flow", state.getFlow())
+                    .description("what is still waiting to be synced (-1: unknown)").register(registry);
+        }
+    }
+
+    private static ObjectName objectName(String flow) throws JMException {
+        return new ObjectName("io.syncroutes:type=SyncState,flow=" + flow);
+    }
+}
