@@ -6,7 +6,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncroutes.shared.SyncState;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -26,11 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 public class InfraConfiguration implements CamelConfiguration {
 
-    /** Every flow's sync state (bound first: the flows' beans record into it). */
-    @BindToRegistry
-    public SyncState syncState(CamelContext context) {
-        return new SyncState(ManagementFactory.getPlatformMBeanServer(), () -> context.getRegistry().findSingleByType(MeterRegistry.class));
-    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -43,10 +37,16 @@ public class InfraConfiguration implements CamelConfiguration {
             @Override
             public void onContextStarted(CamelContext started) {
                 security.install(started, port);
+                started.getRegistry().lookupByNameAndType("syncState", SyncState.class).registerGauges();
             }
         });
 
-        context.addService(new Closing(context.getRegistry().lookupByNameAndType("syncState", SyncState.class)::close), true, true);
+        // every flow's sync state (bound first: the flows' beans record into it); camel-micrometer-prometheus binds
+        // its registry as "metricsRegistry" when it starts
+        SyncState syncState = new SyncState(ManagementFactory.getPlatformMBeanServer(),
+                () -> context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        context.getRegistry().bind("syncState", syncState);
+        context.addService(new Closing(syncState::close), true, true);
 
         String uri = property(context, "mongo.uri");
         if (uri.isBlank()) {

@@ -8,6 +8,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
 public final class SyncState {
 
     private final Map<String, FlowState> flows = new ConcurrentSkipListMap<>();
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
     private final MBeanServer mbeans;
     private final Supplier<MeterRegistry> meters;
 
@@ -29,16 +32,20 @@ public final class SyncState {
 
     /** The state of {@code flow}, created (and registered) on first use. */
     public FlowState flow(String flow) {
-        return flows.computeIfAbsent(flow, name -> {
-            FlowState state = new FlowState(name, meters);
-            register(state);
-            return state;
+        FlowState state = flows.computeIfAbsent(flow, name -> {
+            FlowState created = new FlowState(name, meters);
+            register(created);
+            return created;
         });
+        gauge(state);
+        return state;
     }
 
-    /** Every flow's state, for {@code /observe/sync}. */
+    /** Every flow's state, for {@code /observe/sync}; also registers lag gauges the metrics registry did not have yet. */
+
     public Map<String, Object> snapshot() {
         Map<String, Object> all = new LinkedHashMap<>();
+        registerGauges();
         flows.forEach((name, state) -> all.put(name, state.toMap()));
         return Map.of("flows", all);
     }
@@ -67,11 +74,20 @@ public final class SyncState {
         } catch (JMException e) {
             throw new IllegalStateException("cannot register the sync state MBean of " + state.getFlow(), e);
         }
+    }
+
+    /** The lag gauge of a flow, once a metrics registry exists (it starts after the flows' beans are made). */
+    private void gauge(FlowState state) {
         MeterRegistry registry = meters.get();
-        if (registry != null) {
-            Gauge.builder("sync.lag", state, FlowState::getLag).tag("flow", state.getFlow())
+        if (registry != null && gauged.add(state.getFlow())) {
+            Gauge.builder("sync.lag", state, FlowState::getLag).tag("flow", state.getFlow()).strongReference(true)
                     .description("what is still waiting to be synced (-1: unknown)").register(registry);
         }
+    }
+
+    /** Registers the lag gauges of every flow known so far (call once the metrics registry exists). */
+    public void registerGauges() {
+        flows.values().forEach(this::gauge);
     }
 
     private static ObjectName objectName(String flow) throws JMException {

@@ -1,54 +1,57 @@
 package io.syncroutes.workorders;
 
-import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
-import org.apache.camel.BeanInject;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.PropertyInject;
+import org.apache.camel.CamelContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}. */
+/**
+ * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
+ * {@code workOrderExport}. (Bound in {@link #configure}, once: they hold the flows' sync state.)
+ */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
-    @BindToRegistry
-    public WorkOrderTranslator workOrderTranslator() {
-        return new WorkOrderTranslator();
-    }
+    @Override
+    public void configure(CamelContext context) {
+        String inboundDir = property(context, "workorders.inbound.dir");
+        String outboundDir = property(context, "workorders.outbound.dir");
+        int batchSize = positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");
+        long pollMs = positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
+        long intervalMs = positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
+        SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
 
-    @BindToRegistry
-    public WorkOrderImport workOrderImport(@PropertyInject("workorders.inbound.dir") String inboundDir,
-                                           @PropertyInject("workorders.done.dir") String doneDir,
-                                           @PropertyInject("workorders.error.dir") String errorDir,
-                                           @PropertyInject("workorders.batch-size") int batchSize,
-                                           @PropertyInject("workorders.inbound.poll-ms") long pollMs,
-                                           @BeanInject("syncState") SyncState syncState) {
-        requirePositive("WORKORDERS_BATCH_SIZE", batchSize);
-        FlowState state = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
+        FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
-        return new WorkOrderImport(JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"),
-                new WorkOrderTranslator(), Path.of(doneDir), Path.of(errorDir), batchSize, state);
+        context.getRegistry().bind("workOrderImport", new WorkOrderImport(
+                JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
+                Path.of(property(context, "workorders.done.dir")), Path.of(property(context, "workorders.error.dir")),
+                batchSize, inbound));
+
+        FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
+        context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));
     }
 
-    @BindToRegistry
-    public WorkOrderExport workOrderExport(@PropertyInject("workorders.outbound.dir") String outboundDir,
-                                           @PropertyInject("workorders.batch-size") int batchSize,
-                                           @PropertyInject("workorders.export.interval-ms") long intervalMs,
-                                           @BeanInject("syncState") SyncState syncState) {
-        requirePositive("WORKORDERS_EXPORT_INTERVAL_MS", intervalMs);
-        FlowState state = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
-        return new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, state);
-    }
-
-    private static void requirePositive(String variable, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(variable + " must be a positive number, not " + value);
+    private static int positive(CamelContext context, String key, String variable) {
+        String value = property(context, key);
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
         }
+        throw new IllegalArgumentException(variable + " must be a positive whole number, not '" + value + "'");
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
     }
 
     private static long countJsonFiles(Path dir) {
