@@ -3,6 +3,7 @@ package io.syncroutes;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,13 @@ public abstract class SyncRoutesTestSupport extends CamelMainTestSupport {
     // set lazily: CamelTestSupport asks for the properties from its constructor, before field initialisers run
     private Path tmp;
     private int httpPort;
+
+    @Override
+    public void configureTest(TestExecutionConfiguration configuration) {
+        super.configureTest(configuration);
+        // the app runs with JMX (Hawtio, the sync-state MBeans); so do its tests
+        configuration.withEnableJMX();
+    }
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
