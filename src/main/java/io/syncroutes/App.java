@@ -1,12 +1,15 @@
 package io.syncroutes;
 
+import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 
-/** Runs sync-routes: camel-main, the YAML routes in {@code routes/}, and the beans of each flow. */
+import java.util.Arrays;
+
+/** Runs sync-routes: camel-main, the YAML routes in {@code routes/}, and the beans of each flow ({@code --demo}: demo mode). */
 public final class App {
 
     private App() {
@@ -15,12 +18,16 @@ public final class App {
     public static void main(String... args) throws Exception {
         Main main = new Main();
         configure(main.configure());
-        main.run(args);
+        if (Arrays.asList(args).contains("--demo")) {
+            main.addOverrideProperty("sync.demo", "true");
+        }
+        main.run(Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new));
     }
 
-    /** Adds the configuration classes of the infrastructure and of every flow (tests call this too). */
+    /** Adds the configuration classes of the infrastructure, the demo and every flow, in that order (tests call this too). */
     public static void configure(MainConfigurationProperties config) {
         config.addConfiguration(InfraConfiguration.class);
+        config.addConfiguration(DemoConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
     }

@@ -65,6 +65,7 @@ class ProductsSecretMaskingTest extends ProductsTestSupport {
         root.addAppender(appender);
         logging.getLogger("io.syncroutes").setLevel(ch.qos.logback.classic.Level.DEBUG);
         logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logging.getLogger("products-dead-letter").setLevel(ch.qos.logback.classic.Level.DEBUG);
     }
 
     @AfterEach
@@ -73,6 +74,7 @@ class ProductsSecretMaskingTest extends ProductsTestSupport {
         logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
         logging.getLogger("io.syncroutes").setLevel(null);
         logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
+        logging.getLogger("products-dead-letter").setLevel(null);
     }
 
     @Test

@@ -1,0 +1,55 @@
+package io.syncroutes.demo;
+
+import io.syncroutes.simulators.IvantiSimulator;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Demo mode ({@code --demo} or SYNC_DEMO=true): every flow runs on one machine with nothing installed. Starts the
+ * Ivanti simulator and points the products flow at it; {@code routes/demo.camel.yaml} then feeds sample work-order
+ * files and product messages. Without demo mode nothing here happens: a flow whose remote system is not configured
+ * stays off.
+ */
+public class DemoConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (!Boolean.parseBoolean(property(context, "sync.demo"))) {
+            return;
+        }
+        IvantiSimulator ivanti = new IvantiSimulator("demo-client", "demo-client-secret", "demo-api-key",
+                Duration.ofMillis(Long.parseLong(property(context, "demo.ivanti.latency-ms"))),
+                Double.parseDouble(property(context, "demo.ivanti.transient-failure-rate")));
+        int port = ivanti.start("127.0.0.1", Integer.parseInt(property(context, "demo.ivanti.port")));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                ivanti.close();
+            }
+        }, true, true);
+        context.getRegistry().bind("ivantiSimulator", ivanti);
+        context.getRegistry().bind("demoData", new DemoData());
+
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addOverrideProperty("ivanti.api-url", ivanti.url());
+        properties.addOverrideProperty("ivanti.token-url", ivanti.url() + "/oauth/token");
+        properties.addOverrideProperty("ivanti.client-id", "demo-client");
+        properties.addOverrideProperty("ivanti.client-secret", "demo-client-secret");
+        properties.addOverrideProperty("ivanti.api-key", "demo-api-key");
+        properties.addOverrideProperty("products.stats-interval-ms", property(context, "demo.products.stats-interval-ms"));
+        LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
+                + "(routes/demo.camel.yaml). Not for production.", port);
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+}
