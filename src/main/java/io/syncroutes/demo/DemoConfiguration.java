@@ -1,5 +1,6 @@
 package io.syncroutes.demo;
 
+import io.syncroutes.infra.Settings;
 import io.syncroutes.simulators.IvantiSimulator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -22,13 +23,13 @@ public class DemoConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (!Boolean.parseBoolean(property(context, "sync.demo"))) {
+        if (!Boolean.parseBoolean(Settings.get(context, "sync.demo"))) {
             return;
         }
         IvantiSimulator ivanti = new IvantiSimulator("demo-client", "demo-client-secret", "demo-api-key",
-                Duration.ofMillis(Long.parseLong(property(context, "demo.ivanti.latency-ms"))),
-                Double.parseDouble(property(context, "demo.ivanti.transient-failure-rate")));
-        int port = ivanti.start("127.0.0.1", Integer.parseInt(property(context, "demo.ivanti.port")));
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "demo.ivanti.latency-ms"))),
+                Double.parseDouble(Settings.get(context, "demo.ivanti.transient-failure-rate")));
+        int port = ivanti.start("127.0.0.1", Integer.parseInt(Settings.get(context, "demo.ivanti.port")));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -44,12 +45,9 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("ivanti.client-id", "demo-client");
         properties.addOverrideProperty("ivanti.client-secret", "demo-client-secret");
         properties.addOverrideProperty("ivanti.api-key", "demo-api-key");
-        properties.addOverrideProperty("products.stats-interval-ms", property(context, "demo.products.stats-interval-ms"));
+        properties.addOverrideProperty("products.stats-interval-ms", Settings.get(context, "demo.products.stats-interval-ms"));
         LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
                 + "(routes/demo.camel.yaml). Not for production.", port);
     }
 
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-    }
 }

@@ -5,8 +5,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The AMQP connection of the flows that use RabbitMQ: RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST, or the embedded
@@ -23,17 +23,17 @@ public final class Amqp {
         if (existing != null) {
             return existing;
         }
-        String host = property(context, "rabbitmq.host");
-        int port = Integer.parseInt(property(context, "rabbitmq.port"));
-        String user = property(context, "rabbitmq.user");
-        String password = property(context, "rabbitmq.password");
-        String vhost = property(context, "rabbitmq.vhost");
+        String host = Settings.get(context, "rabbitmq.host");
+        int port = Integer.parseInt(Settings.get(context, "rabbitmq.port"));
+        String user = Settings.get(context, "rabbitmq.user");
+        String password = Settings.get(context, "rabbitmq.password");
+        String vhost = Settings.get(context, "rabbitmq.vhost");
         if (host.isBlank()) {
-            host = property(context, "rabbitmq.embedded.host");
-            port = Integer.parseInt(property(context, "rabbitmq.embedded.port"));
+            host = Settings.get(context, "rabbitmq.embedded.host");
+            port = Integer.parseInt(Settings.get(context, "rabbitmq.embedded.port"));
             EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(host, port, user, password,
-                    EmbeddedAmqpBroker.Store.valueOf(property(context, "rabbitmq.embedded.store").toUpperCase(Locale.ROOT)),
-                    Path.of(property(context, "rabbitmq.embedded.dir")));
+                    EmbeddedAmqpBroker.Store.valueOf(Settings.get(context, "rabbitmq.embedded.store").toUpperCase(Locale.ROOT)),
+                    Path.of(Settings.get(context, "rabbitmq.embedded.dir")));
             broker.start();
             context.addService(broker, true, true);
             vhost = "/";
@@ -43,11 +43,11 @@ public final class Amqp {
         factory.setPassword(password);
         factory.setVirtualHost(vhost.isBlank() ? "/" : vhost);
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-        factory.setChannelCacheSize(Integer.parseInt(property(context, "rabbitmq.channel-cache-size")));
+        factory.setChannelCacheSize(Integer.parseInt(Settings.get(context, "rabbitmq.channel-cache-size")));
         factory.setConnectionNameStrategy(cf -> context.getName());
         // deliveries are dispatched on this pool; the client's default (2 x cores threads) would cap how many
         // consumers work at once, whatever their number
-        int threads = Integer.parseInt(property(context, "rabbitmq.consumer-threads"));
+        int threads = Integer.parseInt(Settings.get(context, "rabbitmq.consumer-threads"));
         ExecutorService dispatch = context.getExecutorServiceManager().newFixedThreadPool(factory, "amqp-consumer", threads);
         factory.setExecutor(dispatch);
         context.getRegistry().bind("rabbitConnectionFactory", ConnectionFactory.class, factory);
@@ -60,7 +60,4 @@ public final class Amqp {
         return factory;
     }
 
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-    }
 }

@@ -29,10 +29,10 @@ public class InfraConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         for (String secret : new String[] {"management.password", "rabbitmq.password"}) {
-            LogMasking.add(property(context, secret));
+            LogMasking.add(Settings.get(context, secret));
         }
-        ManagementSecurity security = new ManagementSecurity(property(context, "management.user"), property(context, "management.password"));
-        int port = Integer.parseInt(property(context, "http.port"));
+        ManagementSecurity security = new ManagementSecurity(Settings.get(context, "management.user"), Settings.get(context, "management.password"));
+        int port = Integer.parseInt(Settings.get(context, "http.port"));
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarted(CamelContext started) {
@@ -48,13 +48,13 @@ public class InfraConfiguration implements CamelConfiguration {
         context.getRegistry().bind("syncState", syncState);
         context.addService(new Closing(syncState::close), true, true);
 
-        String uri = property(context, "mongo.uri");
+        String uri = Settings.get(context, "mongo.uri");
         if (uri.isBlank()) {
             EmbeddedMongo embedded = new EmbeddedMongo(
-                    EmbeddedMongo.Backend.valueOf(property(context, "mongo.embedded.backend").toUpperCase(Locale.ROOT)),
-                    Path.of(property(context, "mongo.embedded.dir")),
-                    property(context, "mongo.embedded.host"),
-                    Integer.parseInt(property(context, "mongo.embedded.port")));
+                    EmbeddedMongo.Backend.valueOf(Settings.get(context, "mongo.embedded.backend").toUpperCase(Locale.ROOT)),
+                    Path.of(Settings.get(context, "mongo.embedded.dir")),
+                    Settings.get(context, "mongo.embedded.host"),
+                    Integer.parseInt(Settings.get(context, "mongo.embedded.port")));
             ServiceHelper.startService(embedded);
             context.addService(embedded, true, true);
             context.getRegistry().bind("embeddedMongo", embedded);
@@ -66,7 +66,7 @@ public class InfraConfiguration implements CamelConfiguration {
             }
         }
         MongoClient client = MongoClients.create(mongoSettings(uri,
-                Long.parseLong(property(context, "mongo.server-selection-timeout-ms"))));
+                Long.parseLong(Settings.get(context, "mongo.server-selection-timeout-ms"))));
         context.getRegistry().bind("mongoClient", MongoClient.class, client);
         context.addService(new Closing(client::close), true, true);
 
@@ -90,9 +90,6 @@ public class InfraConfiguration implements CamelConfiguration {
         return settings.build();
     }
 
-    static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-    }
 
     /** Runs {@code close} when the Camel context stops. */
     private static final class Closing extends ServiceSupport {

@@ -3,16 +3,17 @@ package io.syncroutes.products;
 import io.syncroutes.infra.Amqp;
 import io.syncroutes.infra.AmqpHealthCheck;
 import io.syncroutes.infra.LogMasking;
-import io.syncroutes.shared.SyncState;
-import org.apache.camel.health.HealthCheckRegistry;
+import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
 import io.syncroutes.shared.Secrets;
+import io.syncroutes.shared.SyncState;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import io.vertx.ext.web.client.WebClientOptions;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,11 @@ public class ProductsConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        String mode = property(context, "products.mode").toLowerCase(Locale.ROOT);
+        String mode = Settings.get(context, "products.mode").toLowerCase(Locale.ROOT);
         if (!mode.equals("continuous") && !mode.equals("drain")) {
             throw new IllegalArgumentException("PRODUCTS_MODE must be 'continuous' or 'drain', not '" + mode + "'");
         }
-        boolean enabled = !property(context, "ivanti.api-url").isBlank();
+        boolean enabled = !Settings.get(context, "ivanti.api-url").isBlank();
         properties.addOverrideProperty("products.enabled", String.valueOf(enabled));
         properties.addOverrideProperty("products.continuous", String.valueOf(enabled && mode.equals("continuous")));
         properties.addOverrideProperty("products.drain", String.valueOf(enabled && mode.equals("drain")));
@@ -53,49 +54,46 @@ public class ProductsConfiguration implements CamelConfiguration {
         for (String[] required : List.of(
                 new String[] {"ivanti.token-url", "IVANTI_TOKEN_URL"}, new String[] {"ivanti.client-id", "IVANTI_CLIENT_ID"},
                 new String[] {"ivanti.client-secret", "IVANTI_CLIENT_SECRET"}, new String[] {"ivanti.api-key", "IVANTI_API_KEY"})) {
-            if (property(context, required[0]).isBlank()) {
+            if (Settings.get(context, required[0]).isBlank()) {
                 throw new IllegalArgumentException("Products flow: IVANTI_API_URL is set, so " + required[1] + " is required");
             }
         }
-        Duration timeout = Duration.ofMillis(Long.parseLong(property(context, "ivanti.timeout-ms")));
+        Duration timeout = Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.timeout-ms")));
         OAuth2TokenProvider token = new OAuth2TokenProvider("Ivanti",
-                OAuth2TokenProvider.jsonClientCredentials(property(context, "ivanti.token-url"),
-                        property(context, "ivanti.client-id"), property(context, "ivanti.client-secret"), timeout),
-                Duration.ofSeconds(Long.parseLong(property(context, "ivanti.token-refresh-margin-s"))),
-                Duration.ofHours(1), "Bearer", Map.of("X-API-Key", property(context, "ivanti.api-key")), timeout, Clock.systemUTC(),
+                OAuth2TokenProvider.jsonClientCredentials(Settings.get(context, "ivanti.token-url"),
+                        Settings.get(context, "ivanti.client-id"), Settings.get(context, "ivanti.client-secret"), timeout),
+                Duration.ofSeconds(Long.parseLong(Settings.get(context, "ivanti.token-refresh-margin-s"))),
+                Duration.ofHours(1), "Bearer", Map.of("X-API-Key", Settings.get(context, "ivanti.api-key")), timeout, Clock.systemUTC(),
                 LogMasking::add);
-        Secrets secrets = new Secrets(List.of(property(context, "ivanti.client-secret"), property(context, "ivanti.api-key"),
-                property(context, "rabbitmq.password")));
-        LogMasking.add(property(context, "ivanti.client-secret"));
-        LogMasking.add(property(context, "ivanti.api-key"));
+        Secrets secrets = new Secrets(List.of(Settings.get(context, "ivanti.client-secret"), Settings.get(context, "ivanti.api-key"),
+                Settings.get(context, "rabbitmq.password")));
+        LogMasking.add(Settings.get(context, "ivanti.client-secret"));
+        LogMasking.add(Settings.get(context, "ivanti.api-key"));
 
         ConnectionFactory connectionFactory = Amqp.connectionFactory(context);
-        ProductQueues queues = new ProductQueues(connectionFactory, property(context, "products.queue"),
-                Long.parseLong(property(context, "products.message-ttl-ms")));
+        ProductQueues queues = new ProductQueues(connectionFactory, Settings.get(context, "products.queue"),
+                Long.parseLong(Settings.get(context, "products.message-ttl-ms")));
 
         context.getRegistry().bind("productQueues", queues);
         context.getRegistry().bind("ivantiWebClientOptions", new WebClientOptions()
-                .setMaxPoolSize(Integer.parseInt(property(context, "ivanti.max-connections")))
+                .setMaxPoolSize(Integer.parseInt(Settings.get(context, "ivanti.max-connections")))
                 .setKeepAlive(true).setTryUseCompression(false));
         context.getRegistry().bind("ivantiToken", token);
         Processor reauthorize = token::reauthorize;
         context.getRegistry().bind("ivantiReauthorize", reauthorize);
         context.getRegistry().bind("ivantiRetryPolicy", new RetryPolicy(
-                Duration.ofMillis(Long.parseLong(property(context, "ivanti.retry.delay-ms"))),
-                Double.parseDouble(property(context, "ivanti.retry.multiplier")),
-                Duration.ofMillis(Long.parseLong(property(context, "ivanti.retry.max-delay-ms"))), 0.2, Clock.systemUTC()));
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.retry.delay-ms"))),
+                Double.parseDouble(Settings.get(context, "ivanti.retry.multiplier")),
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.retry.max-delay-ms"))), 0.2, Clock.systemUTC()));
         context.getRegistry().bind("productsSync", new ProductsSync(
                 new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC()),
                 queues, secrets, context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("products")
-                        .mode(mode.equals("drain") ? "drain on cron " + property(context, "products.drain.cron") + " (UTC)" : "continuous")));
+                        .mode(mode.equals("drain") ? "drain on cron " + Settings.get(context, "products.drain.cron") + " (UTC)" : "continuous")));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new AmqpHealthCheck(connectionFactory));
         }
-        LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), property(context, "ivanti.api-url"));
+        LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), Settings.get(context, "ivanti.api-url"));
     }
 
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-    }
 }

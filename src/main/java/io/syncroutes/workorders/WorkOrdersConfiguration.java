@@ -1,5 +1,6 @@
 package io.syncroutes.workorders;
 
+import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
@@ -19,40 +20,25 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        String inboundDir = property(context, "workorders.inbound.dir");
-        String outboundDir = property(context, "workorders.outbound.dir");
-        int batchSize = positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");
-        long pollMs = positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
-        long intervalMs = positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
+        String inboundDir = Settings.get(context, "workorders.inbound.dir");
+        String outboundDir = Settings.get(context, "workorders.outbound.dir");
+        int batchSize = Settings.positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");
+        long pollMs = Settings.positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
+        long intervalMs = Settings.positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
 
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
         context.getRegistry().bind("workOrderImport", new WorkOrderImport(
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
-                Path.of(property(context, "workorders.done.dir")), Path.of(property(context, "workorders.error.dir")),
+                Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
                 batchSize, inbound));
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));
     }
 
-    private static int positive(CamelContext context, String key, String variable) {
-        String value = property(context, key);
-        try {
-            int number = Integer.parseInt(value);
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(variable + " must be a positive whole number, not '" + value + "'");
-    }
 
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-    }
 
     private static long countJsonFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {

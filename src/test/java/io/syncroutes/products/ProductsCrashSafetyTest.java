@@ -4,7 +4,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.syncroutes.Fixtures;
 import io.syncroutes.RunningApp;
-import io.syncroutes.SyncRoutesTestSupport;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,26 +125,17 @@ class ProductsCrashSafetyTest {
         props.put("products.queue", queue);
         props.put("products.consumers", "2");
         props.put("products.prefetch", "5");
-        String real = System.getProperty("sync.test.rabbitmq", "");
-        if (real.isBlank()) {
-            props.put("rabbitmq.host", "");
-            props.put("rabbitmq.embedded.port", String.valueOf(embeddedPort()));
-            props.put("rabbitmq.embedded.store", "derby");
-            props.put("rabbitmq.embedded.dir", tmp.resolve("amqp").toString());
+        if (embeddedPort == 0) {
+            // one broker across the restart: same port, same Derby store
+            ProductsTestSupport.broker((k, v) -> props.put(k, v), "derby", tmp.resolve("amqp"));
+            embeddedPort = Integer.parseInt(props.getOrDefault("rabbitmq.embedded.port", "-1"));
         } else {
-            props.put("rabbitmq.host", real.split(":")[0]);
-            props.put("rabbitmq.port", real.split(":")[1]);
+            ProductsTestSupport.broker((k, v) -> props.put(k, v), "derby", tmp.resolve("amqp"));
+            props.put("rabbitmq.embedded.port", String.valueOf(embeddedPort));
         }
         return props;
     }
 
     private int embeddedPort;
-
-    private int embeddedPort() {
-        if (embeddedPort == 0) {
-            embeddedPort = SyncRoutesTestSupport.freePort();
-        }
-        return embeddedPort;
-    }
 
 }

@@ -10,8 +10,10 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -65,18 +67,26 @@ public abstract class ProductsTestSupport extends SyncRoutesTestSupport {
         props.put("products.queue", queue());
         props.put("products.consumers", "4");
         props.put("products.stats-interval-ms", "500");
-        String real = System.getProperty("sync.test.rabbitmq", "");
-        if (real.isBlank()) {
-            props.put("rabbitmq.host", "");
-            props.put("rabbitmq.embedded.port", String.valueOf(freePort()));
-            props.put("rabbitmq.embedded.store", "memory");
-            props.put("rabbitmq.embedded.dir", dir("amqp").toString());
-        } else {
-            props.put("rabbitmq.host", real.split(":")[0]);
-            props.put("rabbitmq.port", real.split(":")[1]);
-        }
+        broker(props::put, "memory", dir("amqp"));
         props.putAll(productProperties());
         return props;
+    }
+
+    /**
+     * The broker settings of a test: the RabbitMQ named by {@code -Dsync.test.rabbitmq=host:port}, or else an
+     * embedded broker on a free port with this store.
+     */
+    static void broker(BiConsumer<String, String> put, String embeddedStore, Path embeddedDir) {
+        String real = System.getProperty("sync.test.rabbitmq", "");
+        if (real.isBlank()) {
+            put.accept("rabbitmq.host", "");
+            put.accept("rabbitmq.embedded.port", String.valueOf(freePort()));
+            put.accept("rabbitmq.embedded.store", embeddedStore);
+            put.accept("rabbitmq.embedded.dir", embeddedDir.toString());
+        } else {
+            put.accept("rabbitmq.host", real.split(":")[0]);
+            put.accept("rabbitmq.port", real.split(":")[1]);
+        }
     }
 
     /** Extra or changed properties of a products test class. */

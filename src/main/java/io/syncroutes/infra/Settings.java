@@ -1,0 +1,29 @@
+package io.syncroutes.infra;
+
+import org.apache.camel.CamelContext;
+
+/** Reading the app's settings (application.properties, overridden by environment variables) in configuration classes. */
+public final class Settings {
+
+    private Settings() {
+    }
+
+    /** The resolved value of {@code key}, trimmed; "" when unset. */
+    public static String get(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+
+    /** A positive whole number; otherwise the start fails with one message naming the environment variable. */
+    public static int positive(CamelContext context, String key, String variable) {
+        String value = get(context, key);
+        try {
+            int number = Integer.parseInt(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(variable + " must be a positive whole number, not '" + value + "'");
+    }
+}
