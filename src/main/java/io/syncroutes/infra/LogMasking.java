@@ -5,8 +5,9 @@ import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 
+import java.util.Comparator;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Masks secret values (configured passwords, client secrets, API keys, tokens as they are issued) in every log
@@ -15,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LogMasking {
 
     private static final int MIN_LENGTH = 4;
-    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    /** Longest first, so a secret that contains another is masked whole. */
+    private static final Set<String> SECRETS = new ConcurrentSkipListSet<>(
+            Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
 
     private LogMasking() {
     }

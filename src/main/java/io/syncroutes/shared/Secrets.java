@@ -1,6 +1,7 @@
 package io.syncroutes.shared;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,9 @@ public final class Secrets {
 
     public Secrets(Collection<String> values) {
         this.values = values.stream().filter(Objects::nonNull).map(String::trim)
-                .filter(v -> v.length() >= MIN_LENGTH).distinct().toList();
+                .filter(v -> v.length() >= MIN_LENGTH).distinct()
+                // longest first, so a secret that contains another is masked whole
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     /** {@code text} with every configured secret value replaced by {@value #MASK}. */
