@@ -15,15 +15,18 @@ mvn -B -q package -DskipTests
 (cd hawtio/test && npm ci --no-audit --no-fund --silent)
 
 (cd "$work" && ROUTES_DIR="$root/routes" HTTP_PORT=$app_port MONGO_EMBEDDED_PORT=$(free_port) \
-  RABBITMQ_EMBEDDED_PORT=$(free_port) exec java -jar "$root/target/sync-routes.jar" --demo > "$work/app.log" 2>&1) &
+  RABBITMQ_EMBEDDED_PORT=$(free_port) exec java -jar "$root/target/sync-routes.jar" --demo < /dev/null > "$work/app.log" 2>&1) &
 app=$!
-SYNC_ROUTES_URL=http://localhost:$app_port HAWTIO_PORT=$hawtio_port java -jar hawtio/target/hawtio-launcher.jar > "$work/hawtio.log" 2>&1 &
+SYNC_ROUTES_URL=http://localhost:$app_port HAWTIO_PORT=$hawtio_port java -jar hawtio/target/hawtio-launcher.jar < /dev/null > "$work/hawtio.log" 2>&1 &
 hawtio=$!
 trap 'kill $app $hawtio 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 for url in "http://localhost:$app_port/observe/health/ready" "http://localhost:$hawtio_port/hawtio/"; do
-  for _ in $(seq 1 90); do curl -sf -o /dev/null "$url" && break; sleep 1; done
-  curl -sf -o /dev/null "$url" || { echo "not up: $url"; tail -30 "$work/app.log" "$work/hawtio.log"; exit 1; }
+  for _ in $(seq 1 180); do curl -sf -o /dev/null "$url" && break; sleep 1; done
+  curl -sf -o /dev/null "$url" || {
+    echo "not up: $url"; curl -s "$url?exposureLevel=full" || true; echo
+    command -v jstack > /dev/null && jstack "$app" | grep -B2 -A25 'file://' || true
+    tail -n 40 "$work/app.log" "$work/hawtio.log"; exit 1; }
 done
 
 HAWTIO_URL=http://localhost:$hawtio_port SCREENSHOT="$root/target/hawtio-camel-routes.png" \
