@@ -1,5 +1,6 @@
 package io.syncroutes.shared;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
@@ -22,6 +23,7 @@ public final class FlowState implements FlowStateMBean {
     private final String flow;
     private final Supplier<MeterRegistry> meters;
     private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> meterCounters = new ConcurrentHashMap<>();
     private final Map<String, String> recentErrors = new LinkedHashMap<>();
     private volatile String mode = "";
     private volatile Instant lastRunAt;
@@ -53,10 +55,15 @@ public final class FlowState implements FlowStateMBean {
             return;
         }
         totals.computeIfAbsent(counter, k -> new AtomicLong()).addAndGet(delta);
-        MeterRegistry registry = meters.get();
-        if (registry != null) {
-            registry.counter("sync.records", "flow", flow, "counter", counter).increment(delta);
+        Counter meter = meterCounters.get(counter);
+        if (meter == null) {
+            MeterRegistry registry = meters.get();
+            if (registry == null) {
+                return;
+            }
+            meter = meterCounters.computeIfAbsent(counter, k -> registry.counter("sync.records", "flow", flow, "counter", k));
         }
+        meter.increment(delta);
     }
 
     /** A run (file, export, batch, drain) ended: it becomes the last run, and its counters go to the totals. */

@@ -114,6 +114,12 @@ public final class ProductsBench {
             props.put("rabbitmq.port", rabbit.split(":")[1]);
         }
         props.putAll(extra);
+        // --set=key=value,key=value: any app setting, e.g. to compare monitoring on and off
+        for (String kv : System.getProperty("bench.set", "").split(",")) {
+            if (kv.contains("=")) {
+                props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
         Main app = BenchSupport.startApp(props);
         try {
             app.getCamelContext().getRouteController().stopRoute("products-sync");
