@@ -3,13 +3,11 @@ package io.syncroutes.infra;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
-import io.syncroutes.App;
+import io.syncroutes.RunningApp;
 import io.syncroutes.SyncRoutesTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +33,7 @@ class EmbeddedMongoDurabilityTest {
         int mongoPort = SyncRoutesTestSupport.freePort();
         Path inbound = Files.createDirectories(tmp.resolve("inbound"));
         Path done = tmp.resolve("done");
-        Process app = startApp(Map.of(
+        Process app = RunningApp.startProcess(Map.of(
                 "MONGO_EMBEDDED_DIR", tmp.resolve("mongo").toString(),
                 "MONGO_EMBEDDED_PORT", String.valueOf(mongoPort),
                 "HTTP_PORT", String.valueOf(SyncRoutesTestSupport.freePort()),
@@ -43,9 +41,9 @@ class EmbeddedMongoDurabilityTest {
                 "DATA_DONE_DIR", done.toString(),
                 "DATA_ERROR_DIR", tmp.resolve("error").toString(),
                 "DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString(),
-                "WORKORDERS_EXPORT_INTERVAL_MS", "3600000"));
+                "WORKORDERS_EXPORT_INTERVAL_MS", "3600000"), tmp.resolve("app.log"));
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> listening(mongoPort));
+            await().atMost(Duration.ofSeconds(60)).until(() -> RunningApp.listening(mongoPort));
             StringJoiner records = new StringJoiner(",", "[", "]");
             for (int i = 1; i <= 3_000; i++) {
                 records.add(workOrder(i, "2025-01-01T00:00:00Z").toString());
@@ -63,24 +61,6 @@ class EmbeddedMongoDurabilityTest {
             assertThat(client.getDatabase("tractian").getCollection("workorders").countDocuments()).isEqualTo(3_000);
         } finally {
             reopened.shutdownNow();
-        }
-    }
-
-    private Process startApp(Map<String, String> env) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), App.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("app.log").toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("ROUTES_DIR", new File("routes").getAbsolutePath());
-        return builder.start();
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

@@ -6,15 +6,13 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
-import io.syncroutes.App;
+import io.syncroutes.RunningApp;
 import io.syncroutes.Fixtures;
 import io.syncroutes.SyncRoutesTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +65,7 @@ class ProductsKillMinus9Test {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(brokerPort);
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(brokerPort));
+        await().atMost(Duration.ofSeconds(60)).until(() -> RunningApp.listening(brokerPort));
         String sample = Fixtures.text("reference/ivanti-products/rabbitmq_message_sample_rabbitmq_message.json");
         Connection opened = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(factory::newConnection, c -> c != null);
         try (Connection connection = opened; Channel channel = connection.createChannel()) {
@@ -103,7 +101,6 @@ class ProductsKillMinus9Test {
 
     private Process start() throws Exception {
         Map<String, String> env = new HashMap<>();
-        env.put("ROUTES_DIR", new File("routes").getAbsolutePath());
         env.put("HTTP_PORT", String.valueOf(SyncRoutesTestSupport.freePort()));
         env.put("MONGO_EMBEDDED_BACKEND", "memory");
         env.put("MONGO_EMBEDDED_PORT", "0");
@@ -120,18 +117,6 @@ class ProductsKillMinus9Test {
         env.put("IVANTI_API_KEY", "key-value");
         env.put("PRODUCTS_CONSUMERS", "2");
         env.put("PRODUCTS_PREFETCH", "5");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), App.class.getName())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("app.log").toFile()));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return RunningApp.startProcess(env, tmp.resolve("app.log"));
     }
 }
