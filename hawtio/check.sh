@@ -22,7 +22,8 @@ hawtio=$!
 trap 'kill $app $hawtio 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 for url in "http://localhost:$app_port/observe/health/ready" "http://localhost:$hawtio_port/hawtio/"; do
-  for _ in $(seq 1 180); do curl -sf -o /dev/null "$url" && break; sleep 1; done
+  for _ in $(seq 1 180); do curl -sf -m 5 -o /dev/null "$url" && break; sleep 1; done
+  sleep 2
   curl -sf -o /dev/null "$url" || {
     echo "not up: $url"; curl -s "$url?exposureLevel=full" || true; echo
     command -v jstack > /dev/null && jstack "$app" | grep -B2 -A25 'file://' || true

@@ -75,6 +75,9 @@ public class InfraConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new MongoHealthCheck(healthClient));
+            RoutesStartedHealthCheck routesStarted = new RoutesStartedHealthCheck();
+            routesStarted.setCamelContext(context);
+            health.register(routesStarted);
         }
     }
 

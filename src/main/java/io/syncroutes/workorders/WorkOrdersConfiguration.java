@@ -6,6 +6,8 @@ import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ import java.util.stream.Stream;
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkOrdersConfiguration.class);
+
     @Override
     public void configure(CamelContext context) {
         String inboundDir = Settings.get(context, "workorders.inbound.dir");
@@ -26,6 +30,9 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         long pollMs = Settings.positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
         long intervalMs = Settings.positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
+        for (String key : new String[] {"workorders.inbound.dir", "workorders.done.dir", "workorders.error.dir", "workorders.outbound.dir"}) {
+            createFolder(Settings.get(context, key));
+        }
 
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
@@ -39,6 +46,15 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
     }
 
 
+
+    /** Creates a folder of the flow; one that cannot be created is reported, and its route waits for it. */
+    private static void createFolder(String dir) {
+        try {
+            Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+            LOG.warn("Work orders: cannot create folder {} ({}); its route starts once it exists", dir, e.getMessage());
+        }
+    }
 
     private static long countJsonFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
