@@ -171,7 +171,10 @@ public class WorkOrderImport {
         exchange.getMessage().removeHeader(MongoDbConstants.FIELDS_PROJECTION);
         Map<Object, Date> storedDates = new HashMap<>(stored.size() * 2);
         for (Document doc : stored) {
-            storedDates.put(doc.get("number"), doc.getDate("updatedAt"));
+            // a stored version without a date (written by something else) is replaced
+            if (doc.get("updatedAt") instanceof Date updatedAt) {
+                storedDates.put(doc.get("number"), updatedAt);
+            }
         }
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
         for (Pending record : write.byNumber.values()) {
