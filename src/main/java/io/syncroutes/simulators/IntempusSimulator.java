@@ -352,7 +352,7 @@ public final class IntempusSimulator implements AutoCloseable {
         merge(c, given);
         long id = nextId++;
         c.put("creation_date", LocalDate.now().toString());
-        c.put("customer_id", c.get("customer").asText().replaceAll("\\D", ""));
+        c.put("customer_id", c.get("customer").asText().replaceAll(".*/(\\d+)/?$", "$1"));
         stamp(c, id);
         return new Reply(201, bytes(c), null, clock);
     }

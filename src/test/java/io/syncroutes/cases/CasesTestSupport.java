@@ -8,6 +8,12 @@ import io.syncroutes.simulators.IntempusSimulator;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -21,6 +27,8 @@ public abstract class CasesTestSupport extends SyncRoutesTestSupport {
     protected static final String USER = "sync-user";
     protected static final String API_KEY = "intempus-api-key-0123456789";
     protected static final String REF = "reference/intempus-cases/";
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     // created lazily: CamelTestSupport asks for the properties from its constructor
     private IntempusSimulator intempus;
@@ -83,6 +91,26 @@ public abstract class CasesTestSupport extends SyncRoutesTestSupport {
 
     protected Document local(long id) {
         return cases().find(new Document("_id", id)).first();
+    }
+
+    /** An HTTP call to the app: {@code method} (GET, POST, PUT, DELETE), optional JSON body, header pairs. */
+    protected static HttpResponse<String> call(String method, String url, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     protected String url(String path) {
