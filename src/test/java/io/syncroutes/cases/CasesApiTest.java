@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.http.HttpResponse;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 import static io.syncroutes.Fixtures.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The local /case API over HTTP: every endpoint's success and error paths, checked in MongoDB and in the Intempus simulator. */
 class CasesApiTest extends CasesTestSupport {
@@ -163,6 +169,21 @@ class CasesApiTest extends CasesTestSupport {
         assertThat(api.at("/paths/~1case/post").isMissingNode()).isFalse();
         assertThat(api.at("/paths/~1case~1{id}/put").isMissingNode()).isFalse();
         assertThat(api.at("/paths/~1case~1{id}/delete").isMissingNode()).isFalse();
+    }
+
+    @Test
+    void withoutCredentialsConfiguredOnlyLoopbackClientsGetTheApi() throws Exception {
+        Optional<InetAddress> external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(ni -> { try { return ni.isUp() && !ni.isLoopback(); } catch (Exception e) { return false; } })
+                .flatMap(ni -> Collections.list(ni.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        assumeThat(external).as("a non-loopback address to call from").isPresent();
+        String base = "http://" + external.get().getHostAddress() + ":" + httpPort();
+
+        assertThat(call("GET", base + "/case", null).statusCode()).isEqualTo(403);
+        assertThat(call("POST", base + "/case", NEW_CASE).statusCode()).isEqualTo(403);
+        assertThat(intempus().size()).as("nothing created").isZero();
+        assertThat(call("GET", base + "/observe/health", null).statusCode()).as("health stays open").isNotIn(401, 403);
     }
 
     /** The JSON as a client reads it (numbers in their smallest Jackson type), for comparing with what the simulator holds. */
