@@ -33,8 +33,9 @@ import java.util.Map;
 /**
  * The local copy of Intempus cases in MongoDB: one document per case, the case JSON as received with
  * {@code _id} = its Intempus {@code id} (int64), {@code logical_timestamp} always an int64. Writes are conditional
- * on the logical timestamp, so an older version never overwrites a newer one, whoever writes (the sync or the
- * local API). Also keeps the flow's sync state (watermark, last full sync) in {@code sync_state}.
+ * on the logical timestamp read just before (an older version is not written over a newer one). Writes go by
+ * {@code _id} alone, the only key the embedded server's index serves; a local API write racing a sync page in
+ * between is repaired by the next delta (or at the latest the next full walk), which compares timestamps again. Also keeps the flow's sync state (watermark, last full sync) in {@code sync_state}.
  */
 public final class CasesStore {
 
@@ -110,16 +111,15 @@ public final class CasesStore {
     }
 
     /**
-     * Applies one page's changes in one unordered bulk write: {@code inserts} are new cases, {@code updates} maps a
-     * newer case to the local timestamp it replaces. A case written meanwhile by someone else (the local API) is
-     * left alone: an insert that finds it there, or an update whose expected timestamp moved on, counts as
-     * unchanged. Returns {inserted, updated}.
+     * Applies one page's changes in one unordered bulk write: {@code inserts} are new cases, {@code updates} newer
+     * versions of stored ones. Every write is addressed by {@code _id} alone (the embedded server uses its index
+     * only for exactly that). An insert that finds the case already there (written meanwhile through the local
+     * API) counts as unchanged. Returns {inserted, updated}.
      */
-    public long[] apply(List<Document> inserts, Map<Document, Long> updates) {
+    public long[] apply(List<Document> inserts, List<Document> updates) {
         List<WriteModel<Document>> writes = new ArrayList<>(inserts.size() + updates.size());
         inserts.forEach(doc -> writes.add(new InsertOneModel<>(doc)));
-        updates.forEach((doc, expected) -> writes.add(new ReplaceOneModel<>(
-                Filters.and(Filters.eq("_id", doc.get("_id")), Filters.eq(TIMESTAMP, expected)), doc)));
+        updates.forEach(doc -> writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc)));
         if (writes.isEmpty()) {
             return new long[] {0, 0};
         }
@@ -139,29 +139,23 @@ public final class CasesStore {
     /** Stores one case Intempus returned (local API) unless a newer or equal version is already stored. */
     public Outcome storeIfNewer(Document doc) {
         long ts = timestamp(doc);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Document current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP)).first();
-            if (current == null) {
-                try {
-                    cases.insertOne(doc);
-                    return Outcome.INSERTED;
-                } catch (MongoWriteException e) {
-                    if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                        throw e;
-                    }
-                    continue;
+        Document current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP)).first();
+        if (current == null) {
+            try {
+                cases.insertOne(doc);
+                return Outcome.INSERTED;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
                 }
-            }
-            long local = timestamp(current);
-            if (local >= ts) {
-                return Outcome.UNCHANGED;
-            }
-            if (cases.replaceOne(Filters.and(Filters.eq("_id", doc.get("_id")), Filters.eq(TIMESTAMP, local)), doc,
-                    new ReplaceOptions()).getModifiedCount() == 1) {
-                return Outcome.UPDATED;
+                current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP)).first();
             }
         }
-        return Outcome.UNCHANGED;
+        if (current != null && timestamp(current) >= ts) {
+            return Outcome.UNCHANGED;
+        }
+        cases.replaceOne(Filters.eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
+        return Outcome.UPDATED;
     }
 
     public Document get(long id) {

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -141,7 +140,7 @@ public final class CasesSync {
         }
         Map<Long, Long> local = store.timestamps(ids);
         List<Document> inserts = new ArrayList<>();
-        Map<Document, Long> updates = new LinkedHashMap<>();
+        List<Document> updates = new ArrayList<>();
         for (ObjectNode c : valid) {
             long id = c.get("id").asLong();
             long ts = c.get(CasesStore.TIMESTAMP).asLong();
@@ -153,7 +152,7 @@ public final class CasesSync {
             if (stored == null) {
                 inserts.add(CasesStore.toDocument(c));
             } else if (ts > stored) {
-                updates.put(CasesStore.toDocument(c), stored);
+                updates.add(CasesStore.toDocument(c));
             }
         }
         long[] written = store.apply(inserts, updates);
