@@ -166,6 +166,10 @@ public final class CasesStore {
         return cases.deleteOne(Filters.eq("_id", id)).getDeletedCount() == 1;
     }
 
+    public boolean isEmpty() {
+        return cases.find().projection(Projections.include("_id")).limit(1).first() == null;
+    }
+
     public long count() {
         return cases.countDocuments();
     }

@@ -58,6 +58,8 @@ public final class CasesSync {
         final CasesStore.SyncMark mark;
         final SyncStats stats;
         final LongSet seen;
+        /** Nothing stored when the run began (first sync): every case is an insert, no stored timestamps to read. */
+        boolean emptyAtStart;
         long offset;
         boolean more = true;
         Long remoteMaxAtStart;
@@ -76,13 +78,15 @@ public final class CasesSync {
 
     /** Starts a run: full when none completed yet or the last full sync is older than the full-sync interval, else delta. */
     public void begin(Exchange exchange) {
-        if (lastSuccessAt == null) {
-            lastSuccessAt = store.mark().lastSuccessAt();
-        }
         CasesStore.SyncMark mark = store.mark();
+        if (lastSuccessAt == null) {
+            lastSuccessAt = mark.lastSuccessAt();
+        }
         boolean full = mark.watermark() == null || mark.lastFullAt() == null
                 || !clock.instant().isBefore(mark.lastFullAt().plus(fullInterval));
-        exchange.setProperty(RUN, new Run(full, mark));
+        Run run = new Run(full, mark);
+        run.emptyAtStart = full && store.isEmpty();
+        exchange.setProperty(RUN, run);
     }
 
     /** Whether the run has another page to fetch (the loop's condition). */
@@ -138,7 +142,7 @@ public final class CasesSync {
                 run.stats.error("offset " + run.offset, "case without an integer id or logical_timestamp: " + Failures.excerpt(item.toString()));
             }
         }
-        Map<Long, Long> local = store.timestamps(ids);
+        Map<Long, Long> local = run.emptyAtStart ? Map.of() : store.timestamps(ids);
         List<Document> inserts = new ArrayList<>();
         List<Document> updates = new ArrayList<>();
         for (ObjectNode c : valid) {

@@ -74,6 +74,7 @@ public final class IntempusSimulator implements AutoCloseable {
     private Vertx vertx;
     private HttpServer server;
     private long churnTimer = -1;
+    private volatile boolean updatesWithoutBody;
 
     /** A planned failure: requests matching {@code when} are answered {@code status} (with Retry-After when set), {@code times} times. */
     private record Fault(Predicate<HttpServerRequest> when, int status, String retryAfter, AtomicLong times) {
@@ -191,6 +192,11 @@ public final class IntempusSimulator implements AutoCloseable {
     /** The next {@code times} requests whose path and query contain {@code fragment} are answered {@code status}. */
     public void fail(String fragment, int status, String retryAfter, long times) {
         faults.add(new Fault(r -> r.uri().contains(fragment), status, retryAfter, new AtomicLong(times)));
+    }
+
+    /** Answer updates 204 without the case (as an API may), so a client has to read it back. */
+    public void answerUpdatesWithoutBody(boolean without) {
+        this.updatesWithoutBody = without;
     }
 
     public void clearFaults() {
@@ -364,7 +370,7 @@ public final class IntempusSimulator implements AutoCloseable {
         }
         merge(existing, given);
         existing.put("logical_timestamp", ++clock);
-        return new Reply(200, bytes(existing), null, clock);
+        return updatesWithoutBody ? new Reply(204, new byte[0], null, clock) : new Reply(200, bytes(existing), null, clock);
     }
 
     private void stamp(ObjectNode c, long id) {

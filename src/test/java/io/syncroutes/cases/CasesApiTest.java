@@ -109,6 +109,15 @@ class CasesApiTest extends CasesTestSupport {
         assertThat(local(id).getLong("logical_timestamp")).isGreaterThan(before).isEqualTo(intempus().get(id).get("logical_timestamp").asLong());
         assertThat(JSON.readTree(updated.body()).get("notes").asText()).isEqualTo("via the API");
 
+        // Intempus accepts a change without returning the case: the API reads it back before storing it
+        intempus().answerUpdatesWithoutBody(true);
+        HttpResponse<String> readBack = call("PUT", url("/case/" + id), "{\"name\": \"Renamed again\"}");
+        assertThat(readBack.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(readBack.body()).get("name").asText()).isEqualTo("Renamed again");
+        assertThat(local(id).getString("name")).isEqualTo("Renamed again");
+        assertThat(local(id).getLong("logical_timestamp")).isEqualTo(intempus().get(id).get("logical_timestamp").asLong());
+        intempus().answerUpdatesWithoutBody(false);
+
         // Intempus does not have it: its 404 passes through in the reference shape, nothing stored
         HttpResponse<String> unknown = call("PUT", url("/case/424242"), "{\"name\": \"x\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
