@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.bson.Document;
@@ -41,18 +42,21 @@ public final class CasesApi {
     private final JsonSchemaValidator updateSchema;
     private final String authorization;
     private final FlowState flow;
+    private final Secrets secrets;
 
-    public CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow) {
+    public CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow,
+            Secrets secrets) {
         this.store = store;
         this.createSchema = createSchema;
         this.updateSchema = updateSchema;
         this.authorization = authorization;
         this.flow = flow;
+        this.secrets = secrets;
     }
 
     /** The API while the flow is off: every request is answered 503, naming the variables that turn the flow on. */
     public static CasesApi off() {
-        return new CasesApi(null, null, null, null, null);
+        return new CasesApi(null, null, null, null, null, new Secrets(List.of()));
     }
 
     private void checkOn() {
@@ -175,7 +179,8 @@ public final class CasesApi {
     /** Intempus answered an error: passed through with its status, in the reference error shape. */
     public void intempusError(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 502, Integer.class);
-        String answer = exchange.getMessage().getBody(String.class);
+        // an API that echoes the credentials it got must not hand them to the client
+        String answer = secrets.mask(exchange.getMessage().getBody(String.class));
         reply(exchange, status, errorShape("Intempus rejected the request", "Intempus answered HTTP " + status,
                 messages(answer)));
     }

@@ -7,6 +7,7 @@ import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.RetryPolicy;
+import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Beans of the cases flow ({@code routes/cases.camel.yaml}): {@code casesSync} (timed pull), {@code casesApi} (the
@@ -71,7 +73,8 @@ public class CasesConfiguration implements CamelConfiguration {
         context.getRegistry().bind("casesSync", new CasesSync(store, authorization, pageSize, Duration.ofMillis(fullInterval), flow,
                 Clock.systemUTC()));
         context.getRegistry().bind("casesApi", new CasesApi(store, JsonSchemaValidator.fromClasspath("schemas/case-create.schema.json"),
-                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow));
+                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow,
+                new Secrets(List.of(key, user + ":" + key, Settings.get(context, "management.password")))));
         context.getRegistry().bind("intempusRedelivery", new RedeliveryPolicy().maximumRedeliveries(retries)
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
         context.getRegistry().bind("intempusRetryPolicy", new RetryPolicy(Duration.ofMillis(retryDelay), 2,

@@ -166,8 +166,16 @@ public final class CasesStore {
         return cases.deleteOne(Filters.eq("_id", id)).getDeletedCount() == 1;
     }
 
-    public boolean isEmpty() {
-        return cases.find().projection(Projections.include("_id")).limit(1).first() == null;
+    /** Every stored case's logical timestamp (id -> timestamp), read with one cursor. */
+    public Map<Long, Long> allTimestamps() {
+        Map<Long, Long> all = new HashMap<>();
+        try (MongoCursor<Document> cursor = cases.find().projection(Projections.include(TIMESTAMP)).batchSize(5000).iterator()) {
+            while (cursor.hasNext()) {
+                Document doc = cursor.next();
+                all.put(((Number) doc.get("_id")).longValue(), timestamp(doc));
+            }
+        }
+        return all;
     }
 
     public long count() {

@@ -77,7 +77,7 @@ public final class IntempusSimulator implements AutoCloseable {
     private volatile boolean updatesWithoutBody;
 
     /** A planned failure: requests matching {@code when} are answered {@code status} (with Retry-After when set), {@code times} times. */
-    private record Fault(Predicate<HttpServerRequest> when, int status, String retryAfter, AtomicLong times) {
+    private record Fault(Predicate<HttpServerRequest> when, int status, String retryAfter, AtomicLong times, String body) {
     }
 
     private record Reply(int status, byte[] body, String retryAfter, Long logicalTimestamp) {
@@ -191,7 +191,12 @@ public final class IntempusSimulator implements AutoCloseable {
 
     /** The next {@code times} requests whose path and query contain {@code fragment} are answered {@code status}. */
     public void fail(String fragment, int status, String retryAfter, long times) {
-        faults.add(new Fault(r -> r.uri().contains(fragment), status, retryAfter, new AtomicLong(times)));
+        fail(fragment, status, retryAfter, times, "{\"error\": \"simulated failure\"}");
+    }
+
+    /** The same, answering with this body. */
+    public void fail(String fragment, int status, String retryAfter, long times, String body) {
+        faults.add(new Fault(r -> r.uri().contains(fragment), status, retryAfter, new AtomicLong(times), body));
     }
 
     /** Answer updates 204 without the case (as an API may), so a client has to read it back. */
@@ -252,7 +257,7 @@ public final class IntempusSimulator implements AutoCloseable {
                 if (fault.times().decrementAndGet() <= 0) {
                     it.remove();
                 }
-                return new Reply(fault.status(), bytes(JSON.createObjectNode().put("error", "simulated failure")), fault.retryAfter(), null);
+                return new Reply(fault.status(), fault.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), fault.retryAfter(), null);
             }
         }
         String path = request.path();
