@@ -3,15 +3,9 @@ package io.syncroutes.cases;
 import io.syncroutes.Http;
 import org.junit.jupiter.api.Test;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.util.Collections;
-import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The /case API is guarded like the management endpoints: with MANAGEMENT_USER/MANAGEMENT_PASSWORD set it wants them. */
 class CasesApiAuthTest extends CasesTestSupport {
