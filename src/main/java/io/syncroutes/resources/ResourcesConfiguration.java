@@ -84,7 +84,7 @@ public class ResourcesConfiguration implements CamelConfiguration {
         String database = Settings.get(context, "mongo.database");
         MongoClient mongo = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class);
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
-        context.getRegistry().bind("resourcesSync", new ResourcesSync(mongo.getDatabase(database), syncState,
+        context.getRegistry().bind("resourcesSync", new ResourcesSync(mongo.getDatabase(database), base, syncState,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 Settings.get(context, "focus.lang"), resources, batchSize,
                 "full/delta pull every " + intervalMs + " ms from " + base));

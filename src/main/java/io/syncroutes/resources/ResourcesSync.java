@@ -48,6 +48,7 @@ public class ResourcesSync {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MongoDatabase db;
+    private final String apiUrl;
     private final SyncState syncState;
     private final String businessService;
     private final String country;
@@ -61,9 +62,10 @@ public class ResourcesSync {
     /**
      * @param configured the resources to sync (empty: every resource of the schema)
      */
-    public ResourcesSync(MongoDatabase db, SyncState syncState, String businessService, String country, String lang,
+    public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
                          List<String> configured, int batchSize, String modeDescription) {
         this.db = db;
+        this.apiUrl = apiUrl;
         this.syncState = syncState;
         this.businessService = businessService;
         this.country = country;
@@ -221,8 +223,7 @@ public class ResourcesSync {
      * next run repeats the same window. Returns the log line.
      */
     public String failed(Exchange exchange) {
-        Failures.Failure failure = Failures.of(exchange);
-        String reason = failure.reason() + (failure.body().isEmpty() ? "" : ": " + failure.body());
+        String reason = reason(exchange);
         ResourceRun run = exchange.getProperty(ResourceRun.PROPERTY, ResourceRun.class);
         if (run == null) {
             configured.forEach(name -> flow(name).error("run", reason));
@@ -239,6 +240,24 @@ public class ResourcesSync {
         flow.error(run.resource().name(), reason);
         flow.runSummarized(stats);
         return stats.summary() + ": FAILED, state unchanged, the next run repeats this window";
+    }
+
+    /** Why a run failed, in words: an unreachable API is named as such (the JDK's own message is often empty). */
+    private String reason(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        java.net.ConnectException refused = Failures.find(cause, java.net.ConnectException.class);
+        if (refused != null) {
+            return "Focus API unreachable at " + apiUrl + " (ConnectException" + (refused.getMessage() == null ? "" : ": " + refused.getMessage()) + ")";
+        }
+        java.net.http.HttpTimeoutException timeout = Failures.find(cause, java.net.http.HttpTimeoutException.class);
+        if (timeout != null) {
+            return "Focus API did not answer in time at " + apiUrl + " (" + timeout.getMessage() + ")";
+        }
+        Failures.Failure failure = Failures.of(cause);
+        return failure.reason() + (failure.body().isEmpty() ? "" : ": " + failure.body());
     }
 
     /** The flow state of one resource ({@code resources-<name>} in /observe/sync), with its lag: Focus count minus local count. */

@@ -176,6 +176,11 @@ public final class FocusSimulator implements AutoCloseable {
         tokens.replaceAll((token, expiry) -> Instant.EPOCH);
     }
 
+    /** Every token issued so far. */
+    public List<String> issuedTokens() {
+        return List.copyOf(tokens.keySet());
+    }
+
     public int rowCount(String resource) {
         return resource(resource).rows.size();
     }

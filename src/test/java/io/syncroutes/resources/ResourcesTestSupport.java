@@ -96,7 +96,6 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
         logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
         logging.getLogger("io.syncroutes").setLevel(Level.DEBUG);
         logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(Level.DEBUG);
-        logging.getLogger("org.apache.hc.client5.http.headers").setLevel(Level.DEBUG);
     }
 
     @AfterEach
@@ -105,7 +104,6 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
         logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
         logging.getLogger("io.syncroutes").setLevel(null);
         logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
-        logging.getLogger("org.apache.hc.client5.http.headers").setLevel(null);
         if (focus != null) {
             focus.close();
         }
