@@ -278,7 +278,11 @@ public final class FocusSimulator implements AutoCloseable {
         }
         if (path.length == 8 && path[7].equals("state")) {
             count("state");
-            send(request.response(), 200, JSON.createObjectNode().put("total_items", res.size()));
+            // the count as of delta_timestamp (rows created since then are not counted yet), or of now without one
+            Instant at = parseTimestamp(request.getParam("delta_timestamp"));
+            long total = at == null || res.generated > 0 ? res.size()
+                    : res.rows.values().stream().filter(row -> !row.created.isAfter(at)).count();
+            send(request.response(), 200, JSON.createObjectNode().put("total_items", total));
             return;
         }
         if (path.length != 9 || !path[8].equals("lines")) {
