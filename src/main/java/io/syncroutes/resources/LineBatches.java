@@ -18,13 +18,20 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The newline-delimited JSON lines of one response, read as they arrive and handed out as bulk-write batches:
  * upserts keyed by the primary key ({@code _id}), or deletes for the deleted lines. A line that is not a JSON
  * object, or lacks its primary key, stops the batches with its line number; a connection that breaks mid-way too.
+ * With {@link #prefetch}, one thread reads and parses the next batch while the previous one is written (at most
+ * two batches wait: memory stays bounded).
  */
-final class LineBatches implements Iterator<List<WriteModel<Document>>> {
+final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoCloseable {
+
+    private static final Object END = new Object();
 
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
@@ -35,7 +42,13 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>> {
     private final BufferedReader reader;
     private List<WriteModel<Document>> next;
     private long lineNumber;
+    /** The consumer has seen the end. */
     private boolean done;
+    /** The response is read to its end (or given up): touched by the reading side only. */
+    private boolean eof;
+    private BlockingQueue<Object> ahead;
+    private Thread readerThread;
+    private volatile boolean closed;
 
     LineBatches(InputStream in, ResourceRun run, String kind, int batchSize) {
         this.run = run;
@@ -45,12 +58,71 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>> {
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
     }
 
+    /** Reads and parses ahead in a thread of its own, at most two batches ahead of the writes. */
+    LineBatches prefetch(String threadName) {
+        ahead = new ArrayBlockingQueue<>(2);
+        readerThread = new Thread(this::readAhead, threadName);
+        readerThread.setDaemon(true);
+        readerThread.start();
+        return this;
+    }
+
+    private void readAhead() {
+        Object item;
+        do {
+            try {
+                List<WriteModel<Document>> batch = read();
+                item = batch == null ? END : batch;
+            } catch (RuntimeException e) {
+                item = e;
+            }
+            try {
+                while (!closed && !ahead.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    // the writer is busy: wait, unless the run was abandoned
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (item instanceof List<?> && !closed);
+        if (closed) {
+            finish();
+        }
+    }
+
     @Override
+    @SuppressWarnings("unchecked")
     public boolean hasNext() {
         if (next == null && !done) {
-            next = read();
+            if (ahead == null) {
+                next = read();
+                done = next == null;
+            } else {
+                Object item;
+                try {
+                    item = ahead.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FocusStreamException("Focus " + run.resource().name() + " " + kind + " lines: interrupted");
+                }
+                if (item instanceof RuntimeException failure) {
+                    done = true;
+                    throw failure;
+                }
+                next = item == END ? null : (List<WriteModel<Document>>) item;
+                done = item == END;
+            }
         }
         return next != null;
+    }
+
+    /** Stops reading (the run ended or was abandoned) and releases the response. */
+    @Override
+    public void close() {
+        closed = true;
+        if (readerThread == null) {
+            finish();
+        }
     }
 
     @Override
@@ -64,6 +136,9 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>> {
     }
 
     private List<WriteModel<Document>> read() {
+        if (eof) {
+            return null;
+        }
         List<WriteModel<Document>> batch = new ArrayList<>(batchSize);
         try {
             String line;
@@ -132,7 +207,7 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>> {
     }
 
     private void finish() {
-        done = true;
+        eof = true;
         try {
             reader.close();
         } catch (IOException e) {

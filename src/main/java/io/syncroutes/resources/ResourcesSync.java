@@ -17,6 +17,7 @@ import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,8 +153,17 @@ public class ResourcesSync {
 
     /** The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial). */
     public Iterator<?> batches(@Body InputStream lines, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run,
-                               @ExchangeProperty("focusQuery") String kind) {
-        return new LineBatches(lines, run, kind, batchSize);
+                               @ExchangeProperty("focusQuery") String kind, Exchange exchange) {
+        LineBatches batches = new LineBatches(lines, run, kind, batchSize)
+                .prefetch("focus-lines-" + run.resource().name() + "-" + kind);
+        // however the run ends, the reading thread stops and the response is released
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                batches.close();
+            }
+        });
+        return batches;
     }
 
     /** Counts what one bulk write did. */
