@@ -31,7 +31,7 @@ import static io.syncroutes.bench.BenchSupport.ratio;
  * A Focus full load of {@code --rows} lines (default 1,000,000), streamed by the Focus simulator, through the app in
  * its own JVM ({@code -Xmx256m}, GC log for the peak heap), into a MongoDB-compatible server (mongo-java-server,
  * memory backend) in this JVM; beside the raw baseline: the same rows bulk-upserted by _id with the driver in batches
- * of the same size, against the same server, in the same run. Both are warmed up first ({@code --warmup-rows}: the
+ * of the same size into a collection with the same indexes, against the same server, in the same run. Both are warmed up first ({@code --warmup-rows}: the
  * app loads a warm-up resource before the measured one). Run with {@code bench/resources.sh}.
  */
 public final class ResourcesBench {
@@ -108,7 +108,7 @@ public final class ResourcesBench {
             System.out.printf(Locale.ROOT, "Focus full load, %,d lines (NDJSON over HTTP from the Focus simulator), batches of %,d, "
                     + "mongo-java-server memory backend (in the bench JVM), app in its own JVM -Xmx%s%n", rows, batch, xmx);
             System.out.println(figure("resources flow (stream, parse, bulk upsert)", rows, appNanos));
-            System.out.println(figure("baseline: driver bulk upsert of the same rows", rows, baselineNanos));
+            System.out.println(figure("baseline: driver bulk upsert, same rows+indexes", rows, baselineNanos));
             System.out.println(ratio("resources flow", appNanos, baselineNanos));
             System.out.printf(Locale.ROOT, "app peak heap used %,d MB of %,d MB committed (max of GC log before-values, %d GC pauses), no OutOfMemoryError%n",
                     peakHeapMb, heapMb, gcs);
@@ -125,6 +125,9 @@ public final class ResourcesBench {
 
     /** Bulk-upserts generated rows 1..rows (the simulator's lines, as documents) by _id; returns the nanoseconds taken. */
     private static long baseline(MongoCollection<Document> collection, long rows, int batch) {
+        // the same collection as the flow's: _id plus the index on the cursor columns
+        collection.createIndex(com.mongodb.client.model.Indexes.ascending("created_at", "updated_at"),
+                new com.mongodb.client.model.IndexOptions().name("cursor"));
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
         long t0 = System.nanoTime();
         List<WriteModel<Document>> models = new ArrayList<>(batch);
