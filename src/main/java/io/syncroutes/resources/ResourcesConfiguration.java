@@ -9,6 +9,9 @@ import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.support.LifecycleStrategySupport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.util.Timeout;
@@ -84,10 +87,22 @@ public class ResourcesConfiguration implements CamelConfiguration {
         String database = Settings.get(context, "mongo.database");
         MongoClient mongo = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class);
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
-        context.getRegistry().bind("resourcesSync", new ResourcesSync(mongo.getDatabase(database), base, syncState,
+        ResourcesSync sync = new ResourcesSync(mongo.getDatabase(database), base, syncState,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 Settings.get(context, "focus.lang"), resources, batchSize,
-                "full/delta pull every " + intervalMs + " ms from " + base));
+                "full/delta pull every " + intervalMs + " ms from " + base);
+        context.getRegistry().bind("resourcesSync", sync);
+        // the age of the last completed resource run, once the metrics registry exists (it starts after this)
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext started) {
+                MeterRegistry meters = started.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+                if (meters != null) {
+                    Gauge.builder("sync.last.run.age.seconds", sync, ResourcesSync::lastRunAgeSeconds).tag("flow", "resources")
+                            .description("seconds since a Focus resource last finished a run (-1: none yet)").register(meters);
+                }
+            }
+        });
         LOG.info("Resources flow on: {} ({} / {}), resources {} -> MongoDB focus_<resource>, every {} ms", base,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 resources.isEmpty() ? "all in the schema" : resources, intervalMs);

@@ -59,6 +59,7 @@ public class ResourcesSync {
     private final String modeDescription;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
+    private volatile Instant lastFinished;
 
     /**
      * @param configured the resources to sync (empty: every resource of the schema)
@@ -154,6 +155,7 @@ public class ResourcesSync {
     /** The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial). */
     public Iterator<?> batches(@Body InputStream lines, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run,
                                @ExchangeProperty("focusQuery") String kind, Exchange exchange) {
+        LOG.debug("Focus {} {} lines: reading {}", run.resource().name(), kind, lines.getClass().getName());
         LineBatches batches = new LineBatches(lines, run, kind, batchSize)
                 .prefetch("focus-lines-" + run.resource().name() + "-" + kind);
         // however the run ends, the reading thread stops and the response is released
@@ -218,6 +220,7 @@ public class ResourcesSync {
                 .append("lastRun", lastRun);
         db.getCollection(STATE_COLLECTION).replaceOne(Filters.eq("_id", resource.collection()), doc, new ReplaceOptions().upsert(true));
         lags.put(resource.name(), remote - local);
+        lastFinished = now;
         FlowState flow = flow(resource.name());
         for (String counter : List.of("lines", "created", "updated", "deleted")) {
             flow.count(counter, stats.get(counter));
@@ -250,6 +253,12 @@ public class ResourcesSync {
         flow.error(run.resource().name(), reason);
         flow.runSummarized(stats);
         return stats.summary() + ": FAILED, state unchanged, the next run repeats this window";
+    }
+
+    /** Seconds since a resource last finished a run (the sync_last_run_age_seconds gauge); -1 before the first. */
+    public double lastRunAgeSeconds() {
+        Instant last = lastFinished;
+        return last == null ? -1 : java.time.Duration.between(last, Instant.now()).toMillis() / 1000.0;
     }
 
     /** Why a run failed, in words: an unreachable API is named as such (the JDK's own message is often empty). */

@@ -55,6 +55,9 @@ class ResourcesSyncTest extends ResourcesTestSupport {
         assertThat(state("promotions").getString("deltaTimestamp")).isEqualTo(delta);
         assertThat(context.getRegistry().lookupByNameAndType("syncState", io.syncroutes.shared.SyncState.class)
                 .flow("resources-promotions").getLag()).isZero();
+        String metrics = io.syncroutes.Http.get("http://127.0.0.1:" + httpPort() + "/observe/metrics").body();
+        assertThat(metrics).contains("sync_lag{flow=\"resources-promotions\"} 0.0")
+                .containsPattern("sync_last_run_age_seconds\\{flow=\"resources\"} [0-9]");
     }
 
     @Test
