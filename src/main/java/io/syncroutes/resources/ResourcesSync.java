@@ -75,6 +75,7 @@ public class ResourcesSync {
         this.configured = List.copyOf(configured);
         this.batchSize = batchSize;
         this.modeDescription = modeDescription;
+        runState();
         configured.forEach(this::flow);
     }
 
@@ -221,6 +222,7 @@ public class ResourcesSync {
         db.getCollection(STATE_COLLECTION).replaceOne(Filters.eq("_id", resource.collection()), doc, new ReplaceOptions().upsert(true));
         lags.put(resource.name(), remote - local);
         lastFinished = now;
+        runState().count("resourceRuns", 1);
         FlowState flow = flow(resource.name());
         for (String counter : List.of("lines", "created", "updated", "deleted")) {
             flow.count(counter, stats.get(counter));
@@ -236,9 +238,13 @@ public class ResourcesSync {
      * next run repeats the same window. Returns the log line.
      */
     public String failed(Exchange exchange) {
-        String reason = reason(exchange);
+        // a careless API may echo credentials in its error body: masked like every log line
+        String reason = io.syncroutes.infra.LogMasking.mask(reason(exchange));
         ResourceRun run = exchange.getProperty(ResourceRun.PROPERTY, ResourceRun.class);
         if (run == null) {
+            FlowState all = runState();
+            all.count("failedRuns", 1);
+            all.error("run", reason);
             configured.forEach(name -> flow(name).error("run", reason));
             return "Focus run failed before any resource was synced: " + reason + "; nothing changed, the next run tries again";
         }
@@ -277,6 +283,12 @@ public class ResourcesSync {
         }
         Failures.Failure failure = Failures.of(cause);
         return failure.reason() + (failure.body().isEmpty() ? "" : ": " + failure.body());
+    }
+
+    /** The state of the flow as a whole ({@code resources}): failed runs, and the lag summed over every resource. */
+    private FlowState runState() {
+        return syncState.flow("resources").mode(modeDescription)
+                .lag("Focus rows minus local rows at the last run, all resources", () -> lags.values().stream().mapToLong(Long::longValue).sum());
     }
 
     /** The flow state of one resource ({@code resources-<name>} in /observe/sync), with its lag: Focus count minus local count. */

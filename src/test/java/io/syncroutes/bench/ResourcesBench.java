@@ -74,6 +74,8 @@ public final class ResourcesBench {
                     Map.entry("FOCUS_BATCH_SIZE", String.valueOf(batch)), Map.entry("FOCUS_SYNC_INTERVAL_MS", "86400000")));
             app = builder.start();
             Process running = app;
+            // the app never outlives the benchmark, even when it is interrupted
+            Runtime.getRuntime().addShutdownHook(new Thread(running::destroyForcibly));
             MongoCollection<Document> state = client.getDatabase("bench").getCollection("sync_state");
             await("the app's full load of " + rows + " rows", 3_600_000,
                     () -> state.find(Filters.eq("_id", "focus_promotions")).first() != null || !running.isAlive());

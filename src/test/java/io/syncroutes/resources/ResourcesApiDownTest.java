@@ -29,5 +29,8 @@ class ResourcesApiDownTest extends ResourcesTestSupport {
                 .contains("nothing changed");
         assertThat(mongo().getDatabase("tractian").getCollection("sync_state").countDocuments()).isZero();
         assertThat(log()).doesNotContain("\tat ");
+        io.syncroutes.shared.FlowState flow = context.getRegistry().lookupByNameAndType("syncState", io.syncroutes.shared.SyncState.class).flow("resources");
+        assertThat(flow.total("failedRuns")).isEqualTo(1);
+        assertThat(flow.getRecentErrors().get("run")).contains("Focus API unreachable");
     }
 }
