@@ -8,7 +8,9 @@ import io.syncroutes.shared.RetryPolicy;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.LifecycleStrategySupport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,6 +77,8 @@ public class ResourcesConfiguration implements CamelConfiguration {
         context.getRegistry().bind("focusToken", token);
         Processor reauthorize = token::reauthorize;
         context.getRegistry().bind("focusReauthorize", reauthorize);
+        context.getRegistry().bind("focusRedelivery", new RedeliveryPolicy().maximumRedeliveries(Integer.parseInt(retries))
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
         context.getRegistry().bind("focusRetryPolicy", new RetryPolicy(Duration.ofMillis(retryDelayMs), 2,
                 Duration.ofMillis(Math.max(retryDelayMs, 60_000)), 0.2, Clock.systemUTC()));
         HttpClientConfigurer timeouts = builder -> builder.setDefaultRequestConfig(RequestConfig.custom()
