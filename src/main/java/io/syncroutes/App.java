@@ -3,6 +3,7 @@ package io.syncroutes;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
+import io.syncroutes.unavailabilities.UnavailabilitiesConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -30,5 +31,6 @@ public final class App {
         config.addConfiguration(DemoConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
+        config.addConfiguration(UnavailabilitiesConfiguration.class);
     }
 }

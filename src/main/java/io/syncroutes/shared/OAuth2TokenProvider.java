@@ -46,6 +46,8 @@ public final class OAuth2TokenProvider {
     private final Clock clock;
     private final Consumer<String> onNewToken;
     private final AtomicLong fetches = new AtomicLong();
+    private final TokenStore store;
+    private volatile boolean loaded;
     private volatile Token current;
 
     /**
@@ -60,6 +62,17 @@ public final class OAuth2TokenProvider {
     public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
                                String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
                                Consumer<String> onNewToken) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, TokenStore.NONE);
+    }
+
+    /**
+     * As above, keeping the token in {@code store}: a token stored by an earlier run is used while it is valid,
+     * and every token fetched is stored (so a restart does not spend one of a few token requests allowed).
+     */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, TokenStore store) {
+        this.store = store;
         this.onNewToken = onNewToken;
         this.name = name;
         this.request = request;
@@ -76,6 +89,7 @@ public final class OAuth2TokenProvider {
         Token token = current;
         if (token == null || !clock.instant().isBefore(token.expiresAt.minus(refreshMargin))) {
             synchronized (this) {
+                loadStored();
                 token = current;
                 if (token == null || !clock.instant().isBefore(token.expiresAt.minus(refreshMargin))) {
                     token = fetch();
@@ -115,6 +129,21 @@ public final class OAuth2TokenProvider {
         return fetches.get();
     }
 
+    /** The first time a token is needed: the stored one, if any (it is masked like a fetched one). */
+    private void loadStored() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        if (current == null) {
+            store.load().filter(stored -> stored.value() != null && !stored.value().isBlank() && stored.expiresAt() != null)
+                    .ifPresent(stored -> {
+                        onNewToken.accept(stored.value());
+                        current = new Token(stored.value(), stored.expiresAt());
+                    });
+        }
+    }
+
     private Token fetch() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         fetches.incrementAndGet();
@@ -129,7 +158,9 @@ public final class OAuth2TokenProvider {
         }
         onNewToken.accept(value);
         Duration lifetime = body.hasNonNull("expires_in") ? Duration.ofSeconds(body.get("expires_in").asLong()) : defaultLifetime;
-        return new Token(value, clock.instant().plus(lifetime));
+        Token token = new Token(value, clock.instant().plus(lifetime));
+        store.save(new TokenStore.StoredToken(token.value, token.expiresAt));
+        return token;
     }
 
     @Override
