@@ -20,7 +20,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -56,8 +58,13 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
                 throw new IllegalArgumentException("Unavailabilities flow: QARGO_CLIENT_ID is set, so " + required[1] + " is required");
             }
         }
-        LogMasking.add(Settings.get(context, "qargo.client-secret"));
-        LogMasking.add(Settings.get(context, "qargo.master.client-secret"));
+        for (String prefix : List.of("qargo.", "qargo.master.")) {
+            String id = Settings.get(context, prefix + "client-id");
+            String secret = Settings.get(context, prefix + "client-secret");
+            LogMasking.add(secret);
+            // what the Basic header of the token request carries
+            LogMasking.add(Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        }
         Settings.positive(context, "qargo.sync-interval-ms", "QARGO_SYNC_INTERVAL_MS");
         int budget = Settings.positive(context, "qargo.request-budget", "QARGO_REQUEST_BUDGET");
         Duration timeout = Duration.ofMillis(Settings.positive(context, "qargo.timeout-ms", "QARGO_REQUEST_TIMEOUT_MS"));
