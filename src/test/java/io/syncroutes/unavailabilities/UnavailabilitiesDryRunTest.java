@@ -1,5 +1,7 @@
 package io.syncroutes.unavailabilities;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncroutes.Http;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -7,7 +9,10 @@ import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** QARGO_DRY_RUN=true: the run reports what it would create, update and delete, and writes nothing anywhere. */
+/**
+ * QARGO_DRY_RUN=true: the run reports what it would create, update and delete, and writes nothing anywhere. The run
+ * is started through Jolokia, as Hawtio's Operations tab does.
+ */
 class UnavailabilitiesDryRunTest extends UnavailabilitiesTestSupport {
 
     @Override
@@ -26,7 +31,11 @@ class UnavailabilitiesDryRunTest extends UnavailabilitiesTestSupport {
         local().putUnavailability(local, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", "old", changed));
         local().putUnavailability(local, unavailability(null, "2025-08-01T00:00:00Z", null, "DRIVER_OTHER", null, "gone"));
 
-        String line = runNow();
+        // as Hawtio's Operations tab calls it: a Jolokia exec (loopback client, no management credentials set)
+        JsonNode exec = JSON.readTree(Http.post("http://127.0.0.1:" + httpPort() + "/observe/jolokia/", JSON.createObjectNode()
+                .put("type", "exec").put("mbean", "io.syncroutes:type=Operations,flow=unavailabilities").put("operation", "runNow()").toString()).body());
+        assertThat(exec.path("status").asInt()).as(exec.toString()).isEqualTo(200);
+        String line = exec.get("value").asText();
 
         assertThat(line).startsWith("DRY RUN (nothing written)");
         assertThat(counter(line, "created")).isEqualTo(1);
