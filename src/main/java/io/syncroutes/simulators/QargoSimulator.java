@@ -41,6 +41,7 @@ public final class QargoSimulator implements AutoCloseable {
             "VEHICLE_MAINTENANCE", "VEHICLE_INSPECTION", "VEHICLE_CLEANING", "VEHICLE_MOT_TEST");
 
     private final Map<String, Environment> environments = new LinkedHashMap<>();
+    private final Random demoRandom = new Random();
     private Vertx vertx;
     private HttpServer server;
 
@@ -158,6 +159,11 @@ public final class QargoSimulator implements AutoCloseable {
             changed++;
         }
         return changed;
+    }
+
+    /** Changes about {@code share} of the master's resources with the simulator's own random source, this year (the demo's feeder). */
+    public int changeMasterData(double share) {
+        return churn(demoRandom, share, java.time.LocalDate.now(ZoneOffset.UTC).getYear());
     }
 
     private static ObjectNode randomUnavailability(Random random, int year, String id) {
