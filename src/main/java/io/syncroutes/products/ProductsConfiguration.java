@@ -12,8 +12,14 @@ import io.syncroutes.shared.SyncState;
 import io.vertx.ext.web.client.WebClientOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ModelLifecycleStrategy;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +52,29 @@ public class ProductsConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("products.enabled", String.valueOf(enabled));
         properties.addOverrideProperty("products.continuous", String.valueOf(enabled && mode.equals("continuous")));
         properties.addOverrideProperty("products.drain", String.valueOf(enabled && mode.equals("drain")));
+        if (enabled && mode.equals("drain")) {
+            // drain mode: products-sync does not start with the app; products-drain starts and stops it on its cron
+            context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new ModelLifecycleStrategy() {
+                @Override
+                public void onAddRouteDefinition(RouteDefinition route) {
+                    if ("products-sync".equals(route.getRouteId())) {
+                        route.setAutoStartup("false");
+                    }
+                }
+
+                @Override
+                public void onRemoveRouteDefinition(RouteDefinition route) {
+                }
+
+                @Override
+                public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
+                }
+
+                @Override
+                public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
+                }
+            });
+        }
         if (!enabled) {
             LOG.info("Products flow (RabbitMQ -> Ivanti) is off: set IVANTI_API_URL, IVANTI_TOKEN_URL, IVANTI_CLIENT_ID, "
                     + "IVANTI_CLIENT_SECRET and IVANTI_API_KEY to turn it on");
@@ -81,6 +110,10 @@ public class ProductsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("ivantiToken", token);
         Processor reauthorize = token::reauthorize;
         context.getRegistry().bind("ivantiReauthorize", reauthorize);
+        context.getRegistry().bind("ivantiRedelivery", new RedeliveryPolicy()
+                .maximumRedeliveries(Integer.parseInt(Settings.get(context, "ivanti.retry.max-retries")))
+                .asyncDelayedRedelivery().retryAttemptedLogLevel(LoggingLevel.DEBUG)
+                .logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
         context.getRegistry().bind("ivantiRetryPolicy", new RetryPolicy(
                 Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.retry.delay-ms"))),
                 Double.parseDouble(Settings.get(context, "ivanti.retry.multiplier")),

@@ -6,6 +6,8 @@ import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,13 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         for (String key : new String[] {"workorders.inbound.dir", "workorders.done.dir", "workorders.error.dir", "workorders.outbound.dir"}) {
             createFolder(Settings.get(context, key));
         }
+
+        // MongoDB unreachable: the redeliveries of routes/workorders.camel.yaml (routeConfiguration workorders-mongo)
+        context.getRegistry().bind("workordersMongoRedelivery", new RedeliveryPolicy()
+                .maximumRedeliveries(Integer.parseInt(Settings.get(context, "workorders.mongo.retries")))
+                .redeliveryDelay(1000).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(30000)
+                .allowRedeliveryWhileStopping(false).retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
 
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
