@@ -305,6 +305,11 @@ public final class QargoSimulator implements AutoCloseable {
             unavailabilities.get(resourceId).remove(id);
         }
 
+        /** Removes every unavailability of every resource (directly, not counted). */
+        public synchronized void clearUnavailabilities() {
+            unavailabilities.values().forEach(Map::clear);
+        }
+
         /** The unavailabilities of a resource, copies. */
         public synchronized List<ObjectNode> unavailabilities(String resourceId) {
             return unavailabilities.getOrDefault(resourceId, Map.of()).values().stream().map(ObjectNode::deepCopy).toList();
