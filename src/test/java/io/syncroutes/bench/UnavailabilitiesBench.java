@@ -181,7 +181,10 @@ public final class UnavailabilitiesBench {
         return node.hasNonNull(field) ? OffsetDateTime.parse(node.get(field).asText()).toInstant() : null;
     }
 
-    /** The fastest honest loop: one HTTP client, the same requests in sequence, bodies parsed, no matching or diff. */
+    /**
+     * The fastest honest loop: one HTTP client, the same requests in sequence with the same 30 s per-request timeout
+     * (a client without one could hang forever), bodies parsed, no matching or diff.
+     */
     private static final class Baseline {
         private final QargoSimulator qargo;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -234,7 +237,7 @@ public final class UnavailabilitiesBench {
 
         private String send(HttpRequest.Builder request, String url) throws Exception {
             String token = url.startsWith(qargo.apiUrl(qargo.master())) ? masterToken : localToken;
-            HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token).timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(url + " answered " + response.statusCode());
             }
