@@ -5,6 +5,7 @@ import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
 import io.syncroutes.resources.ResourcesConfiguration;
+import io.syncroutes.unavailabilities.UnavailabilitiesConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -34,5 +35,6 @@ public final class App {
         config.addConfiguration(ProductsConfiguration.class);
         config.addConfiguration(CasesConfiguration.class);
         config.addConfiguration(ResourcesConfiguration.class);
+        config.addConfiguration(UnavailabilitiesConfiguration.class);
     }
 }

@@ -4,6 +4,7 @@ import io.syncroutes.infra.Settings;
 import io.syncroutes.simulators.IntempusSimulator;
 import io.syncroutes.simulators.FocusSimulator;
 import io.syncroutes.simulators.IvantiSimulator;
+import io.syncroutes.simulators.QargoSimulator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -12,12 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Random;
 
 /**
  * Demo mode ({@code --demo} or SYNC_DEMO=true): every flow runs on one machine with nothing installed. Starts the
- * Ivanti simulator and points the products flow at it, and the Intempus simulator (cases changing over time) for
- * the cases flow; {@code routes/demo.camel.yaml} then feeds sample work-order
- * files and product messages. Without demo mode nothing here happens: a flow whose remote system is not configured
+ * simulators of Ivanti, Intempus (cases changing over time), the Focus API and Qargo (master and local environments)
+ * and points each flow at its own; {@code routes/demo.camel.yaml} then feeds sample work-order files and product
+ * messages and keeps the simulators' data changing. Without demo mode nothing here happens: a flow whose remote system is not configured
  * stays off.
  */
 public class DemoConfiguration implements CamelConfiguration {
@@ -51,8 +55,10 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("products.stats-interval-ms", Settings.get(context, "demo.products.stats-interval-ms"));
         int intempusPort = startIntempus(context, properties);
         startFocusSimulator(context);
+        int qargoPort = startQargo(context, properties);
         LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
                 + "(routes/demo.camel.yaml). Not for production.", port);
+        LOG.info("DEMO MODE: Qargo simulator (master and local) on 127.0.0.1:{}; master unavailabilities change over time", qargoPort);
         LOG.info("DEMO MODE: Intempus simulator on 127.0.0.1:{} (cases change every {} ms)", intempusPort,
                 Settings.get(context, "demo.intempus.churn-ms"));
     }
@@ -104,5 +110,29 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("focus.sync-interval-ms", Settings.get(context, "demo.focus.sync-interval-ms"));
         LOG.info("DEMO MODE: Focus API simulator on 127.0.0.1:{} (resource promotions, changing every {} ms)", port,
                 Settings.get(context, "demo.focus.period-ms"));
+    }
+    /** The Qargo simulator with both environments filled, the unavailabilities flow pointed at it; returns its port. */
+    private static int startQargo(CamelContext context, PropertiesComponent properties) throws Exception {
+        QargoSimulator qargo = new QargoSimulator("demo-master", "demo-master-secret", "demo-local", "demo-local-secret");
+        int port = qargo.start("127.0.0.1", Integer.parseInt(Settings.get(context, "demo.qargo.port")));
+        qargo.seed(new Random(), Integer.parseInt(Settings.get(context, "demo.qargo.resources")), 5, LocalDate.now(ZoneOffset.UTC).getYear());
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                qargo.close();
+            }
+        }, true, true);
+        context.getRegistry().bind("qargoSimulator", qargo);
+        properties.addOverrideProperty("qargo.client-id", "demo-local");
+        properties.addOverrideProperty("qargo.client-secret", "demo-local-secret");
+        properties.addOverrideProperty("qargo.api-url", qargo.apiUrl(qargo.local()));
+        properties.addOverrideProperty("qargo.auth-url", qargo.authUrl(qargo.local()));
+        properties.addOverrideProperty("qargo.master.client-id", "demo-master");
+        properties.addOverrideProperty("qargo.master.client-secret", "demo-master-secret");
+        properties.addOverrideProperty("qargo.master.api-url", qargo.apiUrl(qargo.master()));
+        properties.addOverrideProperty("qargo.master.auth-url", qargo.authUrl(qargo.master()));
+        properties.addOverrideProperty("qargo.sync-interval-ms", Settings.get(context, "demo.qargo.sync-interval-ms"));
+        properties.addOverrideProperty("qargo.sync-delay-ms", "2000");
+        return port;
     }
 }
