@@ -4,6 +4,7 @@ import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
+import io.syncroutes.resources.ResourcesConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -32,5 +33,6 @@ public final class App {
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
         config.addConfiguration(CasesConfiguration.class);
+        config.addConfiguration(ResourcesConfiguration.class);
     }
 }

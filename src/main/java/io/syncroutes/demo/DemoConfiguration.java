@@ -2,6 +2,7 @@ package io.syncroutes.demo;
 
 import io.syncroutes.infra.Settings;
 import io.syncroutes.simulators.IntempusSimulator;
+import io.syncroutes.simulators.FocusSimulator;
 import io.syncroutes.simulators.IvantiSimulator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -49,6 +50,7 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("ivanti.api-key", "demo-api-key");
         properties.addOverrideProperty("products.stats-interval-ms", Settings.get(context, "demo.products.stats-interval-ms"));
         int intempusPort = startIntempus(context, properties);
+        startFocusSimulator(context);
         LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
                 + "(routes/demo.camel.yaml). Not for production.", port);
         LOG.info("DEMO MODE: Intempus simulator on 127.0.0.1:{} (cases change every {} ms)", intempusPort,
@@ -77,4 +79,30 @@ public class DemoConfiguration implements CamelConfiguration {
         return port;
     }
 
+
+    /** The Focus API simulator (resources flow): promotions that routes/demo.camel.yaml keeps changing, pulled every few seconds. */
+    private static void startFocusSimulator(CamelContext context) throws Exception {
+        FocusSimulator focus = new FocusSimulator("demo-user", "demo-focus-password", "demo", "dk", Duration.ofMinutes(30));
+        focus.promotions("promotions");
+        for (int i = 0; i < 25; i++) {
+            focus.randomChange("promotions");
+        }
+        int port = focus.start("127.0.0.1", Integer.parseInt(Settings.get(context, "demo.focus.port")));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                focus.close();
+            }
+        }, true, true);
+        context.getRegistry().bind("focusSimulator", focus);
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addOverrideProperty("focus.api-url", focus.url());
+        properties.addOverrideProperty("focus.user", "demo-user");
+        properties.addOverrideProperty("focus.password", "demo-focus-password");
+        properties.addOverrideProperty("focus.business-service", "demo");
+        properties.addOverrideProperty("focus.country", "dk");
+        properties.addOverrideProperty("focus.sync-interval-ms", Settings.get(context, "demo.focus.sync-interval-ms"));
+        LOG.info("DEMO MODE: Focus API simulator on 127.0.0.1:{} (resource promotions, changing every {} ms)", port,
+                Settings.get(context, "demo.focus.period-ms"));
+    }
 }
