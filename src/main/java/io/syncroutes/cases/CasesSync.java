@@ -65,6 +65,8 @@ public final class CasesSync {
         Long remoteMaxAtStart;
         long maxSeen = Long.MIN_VALUE;
         long firstTotal = -1;
+        /** Remote cases without a usable id (rejected): counted against total_count, never stored. */
+        long unidentified;
         long lastTotal = -1;
 
         Run(boolean full, CasesStore.SyncMark mark) {
@@ -140,8 +142,15 @@ public final class CasesSync {
                 valid.add(c);
                 ids.add(c.get("id").asLong());
             } else {
+                // kept out of the store, but a case with an id still counts as seen: its local copy is not deleted
+                if (run.seen != null && item.path("id").isIntegralNumber()) {
+                    run.seen.add(item.path("id").asLong());
+                } else {
+                    run.unidentified++;
+                }
                 run.stats.increment("rejected");
-                run.stats.error("offset " + run.offset, "case without an integer id or logical_timestamp: " + Failures.excerpt(item.toString()));
+                run.stats.error(item.path("id").isIntegralNumber() ? "case " + item.path("id").asLong() : "offset " + run.offset + " #" + valid.size(),
+                        reason(item));
             }
         }
         Map<Long, Long> local = run.stored != null ? run.stored : store.timestamps(ids);
@@ -181,7 +190,7 @@ public final class CasesSync {
         long walkStart = run.remoteMaxAtStart != null ? run.remoteMaxAtStart : run.maxSeen;
         boolean fullComplete = false;
         if (run.full) {
-            if (run.firstTotal == run.lastTotal && run.seen.size() == run.lastTotal) {
+            if (run.firstTotal == run.lastTotal && run.seen.size() + run.unidentified == run.lastTotal) {
                 run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart));
                 fullComplete = true;
             } else {
@@ -219,6 +228,17 @@ public final class CasesSync {
                 + ": " + reason + "; sync state unchanged, the next run starts from the same point";
         flow.error("sync", line);
         return line;
+    }
+
+    /** Why a remote case cannot be stored. */
+    private static String reason(JsonNode item) {
+        if (!(item instanceof ObjectNode)) {
+            return "not a JSON object: " + Failures.excerpt(item.toString());
+        }
+        if (!item.path("id").isIntegralNumber()) {
+            return "no integer id (id=" + Failures.excerpt(item.path("id").toString()) + ")";
+        }
+        return "logical_timestamp is not an integer (" + Failures.excerpt(item.path(CasesStore.TIMESTAMP).toString()) + ")";
     }
 
     private long secondsSinceLastSuccess() {

@@ -136,6 +136,12 @@ public final class IntempusSimulator implements AutoCloseable {
         return id;
     }
 
+    /** Stores a case exactly as given, even a malformed one (what a client must cope with); returns its id. */
+    public synchronized long putRaw(long id, ObjectNode given) {
+        cases.put(id, given.deepCopy());
+        return id;
+    }
+
     /** Changes a case remotely (its name), giving it the next logical timestamp; false when it does not exist. */
     public synchronized boolean touch(long id) {
         ObjectNode c = cases.get(id);

@@ -106,6 +106,26 @@ class CasesSyncTest extends CasesTestSupport {
         assertThat(flow().getLastRun()).startsWith("cases full sync: pages=3 inserted=0 updated=0 deleted=1 unchanged=29");
     }
 
+    @Test
+    void aMalformedRemoteCaseIsReportedAndTheRestGoesOn() {
+        List<Long> ids = intempus().generate(5);
+        ObjectNode malformed = intempus().get(ids.get(0)).deepCopy();
+        malformed.put("id", 777L).put("logical_timestamp", "not-a-number");
+        intempus().putRaw(777L, malformed);
+
+        sync();
+
+        assertThat(flow().getLastRun()).startsWith("cases full sync: pages=1 inserted=5 updated=0 deleted=0 unchanged=0 rejected=1")
+                .contains("case 777=logical_timestamp is not an integer (\"not-a-number\")");
+        assertThat(flow().getRecentErrors()).containsKey("case 777");
+        assertThat(local(777L)).isNull();
+        intempus().delete(ids.get(4));
+        forceFull();
+        sync();
+        assertThat(flow().getLastRun()).as("the malformed case does not block deletions").contains("deleted=1");
+        assertThat(local(ids.get(4))).isNull();
+    }
+
     /** Makes the next run a full walk, as when INTEMPUS_FULL_SYNC_INTERVAL_MS has passed. */
     private void forceFull() {
         syncState().updateOne(new Document("_id", "cases"), new Document("$set", new Document("lastFullAt", null)));
