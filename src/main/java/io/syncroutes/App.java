@@ -1,5 +1,6 @@
 package io.syncroutes;
 
+import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
@@ -31,6 +32,7 @@ public final class App {
         config.addConfiguration(DemoConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
+        config.addConfiguration(CasesConfiguration.class);
         config.addConfiguration(ResourcesConfiguration.class);
     }
 }

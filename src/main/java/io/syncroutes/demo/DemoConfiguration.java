@@ -1,6 +1,7 @@
 package io.syncroutes.demo;
 
 import io.syncroutes.infra.Settings;
+import io.syncroutes.simulators.IntempusSimulator;
 import io.syncroutes.simulators.FocusSimulator;
 import io.syncroutes.simulators.IvantiSimulator;
 import org.apache.camel.CamelConfiguration;
@@ -14,7 +15,8 @@ import java.time.Duration;
 
 /**
  * Demo mode ({@code --demo} or SYNC_DEMO=true): every flow runs on one machine with nothing installed. Starts the
- * Ivanti simulator and points the products flow at it; {@code routes/demo.camel.yaml} then feeds sample work-order
+ * Ivanti simulator and points the products flow at it, and the Intempus simulator (cases changing over time) for
+ * the cases flow; {@code routes/demo.camel.yaml} then feeds sample work-order
  * files and product messages. Without demo mode nothing here happens: a flow whose remote system is not configured
  * stays off.
  */
@@ -47,9 +49,34 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("ivanti.client-secret", "demo-client-secret");
         properties.addOverrideProperty("ivanti.api-key", "demo-api-key");
         properties.addOverrideProperty("products.stats-interval-ms", Settings.get(context, "demo.products.stats-interval-ms"));
+        int intempusPort = startIntempus(context, properties);
         startFocusSimulator(context);
         LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
                 + "(routes/demo.camel.yaml). Not for production.", port);
+        LOG.info("DEMO MODE: Intempus simulator on 127.0.0.1:{} (cases change every {} ms)", intempusPort,
+                Settings.get(context, "demo.intempus.churn-ms"));
+    }
+
+    /** The Intempus simulator with sample cases that change over time; the cases flow points at it. */
+    private static int startIntempus(CamelContext context, PropertiesComponent properties) throws Exception {
+        IntempusSimulator intempus = new IntempusSimulator("demo-user", "demo-intempus-key",
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "demo.intempus.latency-ms"))));
+        int port = intempus.start("127.0.0.1", Integer.parseInt(Settings.get(context, "demo.intempus.port")));
+        intempus.generate(Integer.parseInt(Settings.get(context, "demo.intempus.cases")));
+        intempus.churn(Duration.ofMillis(Long.parseLong(Settings.get(context, "demo.intempus.churn-ms"))));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                intempus.close();
+            }
+        }, true, true);
+        context.getRegistry().bind("intempusSimulator", intempus);
+        properties.addOverrideProperty("intempus.api-uri", intempus.url());
+        properties.addOverrideProperty("intempus.api-user", "demo-user");
+        properties.addOverrideProperty("intempus.api-key", "demo-intempus-key");
+        properties.addOverrideProperty("intempus.sync-interval-ms", Settings.get(context, "demo.intempus.sync-interval-ms"));
+        properties.addOverrideProperty("intempus.full-sync-interval-ms", Settings.get(context, "demo.intempus.full-sync-interval-ms"));
+        return port;
     }
 
     /** The Focus API simulator (resources flow): promotions that routes/demo.camel.yaml keeps changing, pulled every few seconds. */
