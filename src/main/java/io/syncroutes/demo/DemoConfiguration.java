@@ -85,7 +85,6 @@ public class DemoConfiguration implements CamelConfiguration {
         return port;
     }
 
-
     /** The Focus API simulator (resources flow): promotions that routes/demo.camel.yaml keeps changing, pulled every few seconds. */
     private static void startFocusSimulator(CamelContext context) throws Exception {
         FocusSimulator focus = new FocusSimulator("demo-user", "demo-focus-password", "demo", "dk", Duration.ofMinutes(30));

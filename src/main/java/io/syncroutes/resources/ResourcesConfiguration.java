@@ -74,8 +74,9 @@ public class ResourcesConfiguration implements CamelConfiguration {
                 OAuth2TokenProvider.jsonLogin(base + "/api/v1/auth", Map.of("username", Settings.get(context, "focus.user"),
                         "password", password), timeout),
                 Duration.ZERO, Duration.ofSeconds(renewS), "", Map.of(), timeout, Clock.systemUTC(), LogMasking::add, 201);
-        context.getRegistry().bind("focusToken", token);
-        Processor reauthorize = token::reauthorize;
+        FocusLogin login = new FocusLogin(token);
+        context.getRegistry().bind("focusToken", login);
+        Processor reauthorize = login::reauthorize;
         context.getRegistry().bind("focusReauthorize", reauthorize);
         context.getRegistry().bind("focusRedelivery", new RedeliveryPolicy().maximumRedeliveries(Integer.parseInt(retries))
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).logRetryStackTrace(false).logExhausted(false));

@@ -277,6 +277,11 @@ public class ResourcesSync {
         if (refused != null) {
             return "Focus API unreachable at " + apiUrl + " (ConnectException" + (refused.getMessage() == null ? "" : ": " + refused.getMessage()) + ")";
         }
+        io.syncroutes.shared.OAuth2TokenProvider.TokenException login = Failures.find(cause, io.syncroutes.shared.OAuth2TokenProvider.TokenException.class);
+        if (login != null) {
+            // never the answer's body: it may carry a token (FocusLogin words it so)
+            return "Focus API login (POST /api/v1/auth) answered " + login.status() + " instead of 201 {token}";
+        }
         java.net.http.HttpTimeoutException timeout = Failures.find(cause, java.net.http.HttpTimeoutException.class);
         if (timeout != null) {
             return "Focus API did not answer in time at " + apiUrl + " (" + timeout.getMessage() + ")";

@@ -80,7 +80,9 @@ public final class ResourcesBench {
             await("the app's full load of " + rows + " rows", 3_600_000,
                     () -> state.find(Filters.eq("_id", "focus_promotions")).first() != null || !running.isAlive());
             if (!app.isAlive()) {
-                throw new IllegalStateException("the app died; see " + work.resolve("app.log"));
+                List<String> log = Files.readAllLines(work.resolve("app.log"));
+                throw new IllegalStateException("the app died (exit " + app.exitValue() + "); its log ends:\n"
+                        + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
             }
             Document lastRun = state.find(Filters.eq("_id", "focus_promotions")).first().get("lastRun", Document.class);
             long appNanos = (lastRun.get("finishedAt", Date.class).getTime() - lastRun.get("startedAt", Date.class).getTime()) * 1_000_000L;

@@ -88,6 +88,19 @@ class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
         api().verify(getRequestedFor(urlEqualTo(BASE + "promotions/" + COUNTRY + "/state?delta_timestamp=2025-05-21T10%3A00%3A00Z")));
     }
 
+    @Test
+    void aLoginAnsweredOtherwiseThan201IsRefused() {
+        String unexpected = "token-in-a-200-answer-42";
+        api().stubFor(post("/api/v1/auth").willReturn(aResponse().withStatus(200).withBody("{\"token\": \"" + unexpected + "\"}")));
+
+        runOnce();
+
+        assertThat(logLines(" WARN ")).filteredOn(l -> l.contains("Focus")).singleElement().asString()
+                .contains("Focus API login (POST /api/v1/auth) answered 200 instead of 201");
+        assertThat(log()).doesNotContain(unexpected);
+        api().verify(0, getRequestedFor(urlPathEqualTo(BASE + "schema")));
+    }
+
     private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder postRequestedForAuth() {
         return com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/api/v1/auth"));
     }
