@@ -48,6 +48,8 @@ public final class UnavailabilitiesSync {
     private final AtomicBoolean running = new AtomicBoolean();
     /** The local resource the next run starts with (where a run stopped on its budget), or null. */
     private volatile String resumeFrom;
+    /** Matched resources the last run did not reach (its budget ran out): the flow's lag. */
+    private volatile long lastDeferred;
 
     public UnavailabilitiesSync(QargoClient master, QargoClient local, ResourceMatcher matcher, java.util.function.Supplier<Instant> from, Instant to,
                                 boolean dryRun, int budgetPerEnvironment, FlowState state) {
@@ -58,7 +60,7 @@ public final class UnavailabilitiesSync {
         this.to = to;
         this.dryRun = dryRun;
         this.budgetPerEnvironment = budgetPerEnvironment;
-        this.state = state;
+        this.state = state.lag("matched resources the last run did not reach (request budget)", () -> lastDeferred);
     }
 
     /** The state of one run, kept on the exchange while the route goes through the matched pairs. */
@@ -200,6 +202,7 @@ public final class UnavailabilitiesSync {
             run.stats.add("requests", run.masterBudget.used() + run.localBudget.used() + (tokens() - run.tokensBefore));
             run.stats.finish();
             resumeFrom = run.stoppedAt;
+            lastDeferred = run.stats.get("deferred");
             StringBuilder line = new StringBuilder(dryRun ? "DRY RUN (nothing written) " : "").append(run.stats.summary());
             if (!run.unmatched.isEmpty()) {
                 line.append(" unmatched=").append(first(run.unmatched));
