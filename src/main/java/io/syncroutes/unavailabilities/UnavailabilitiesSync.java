@@ -123,6 +123,10 @@ public final class UnavailabilitiesSync {
     public void syncResource(Exchange exchange) throws IOException, InterruptedException {
         Run run = exchange.getProperty(RUN, Run.class);
         ResourceMatcher.Pair pair = exchange.getMessage().getBody(ResourceMatcher.Pair.class);
+        if (run.stoppedAt == null && (exchange.getContext().isStopping() || Thread.currentThread().isInterrupted())) {
+            run.stoppedAt = pair.localId();
+            run.stopReason = "the app is stopping";
+        }
         if (run.stoppedAt != null) {
             run.stats.increment("deferred");
             return;
@@ -132,6 +136,11 @@ public final class UnavailabilitiesSync {
         } catch (QargoException.BudgetExhausted | QargoException.Unreachable e) {
             run.stoppedAt = pair.localId();
             run.stopReason = e.getMessage();
+            run.stats.increment("deferred");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.stoppedAt = pair.localId();
+            run.stopReason = "interrupted (the app is stopping)";
             run.stats.increment("deferred");
         }
     }
