@@ -1,8 +1,10 @@
 package io.syncroutes;
 
+import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.products.ProductsConfiguration;
+import io.syncroutes.resources.ResourcesConfiguration;
 import io.syncroutes.unavailabilities.UnavailabilitiesConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
@@ -31,6 +33,8 @@ public final class App {
         config.addConfiguration(DemoConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
+        config.addConfiguration(CasesConfiguration.class);
+        config.addConfiguration(ResourcesConfiguration.class);
         config.addConfiguration(UnavailabilitiesConfiguration.class);
     }
 }

@@ -46,6 +46,8 @@ public final class OAuth2TokenProvider {
     private final Clock clock;
     private final Consumer<String> onNewToken;
     private final AtomicLong fetches = new AtomicLong();
+    /** The one status a token answer must have (e.g. 201), or 0 for any 2xx. */
+    private final int expectedStatus;
     private final TokenStore store;
     private volatile boolean loaded;
     private volatile Token current;
@@ -62,7 +64,17 @@ public final class OAuth2TokenProvider {
     public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
                                String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
                                Consumer<String> onNewToken) {
-        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, TokenStore.NONE);
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, 0, TokenStore.NONE);
+    }
+
+    /**
+     * As {@link #OAuth2TokenProvider(String, TokenRequest, Duration, Duration, String, Map, Duration, Clock, Consumer)},
+     * accepting only a token answer with status {@code expectedStatus} (e.g. 201 for the Focus API; 0: any 2xx).
+     */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, int expectedStatus) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, expectedStatus, TokenStore.NONE);
     }
 
     /**
@@ -72,6 +84,14 @@ public final class OAuth2TokenProvider {
     public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
                                String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
                                Consumer<String> onNewToken, TokenStore store) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, 0, store);
+    }
+
+    /** The full form: {@code expectedStatus} as above (0: any 2xx), tokens kept in {@code store} ({@link TokenStore#NONE}: not kept). */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, int expectedStatus, TokenStore store) {
+        this.expectedStatus = expectedStatus;
         this.store = store;
         this.onNewToken = onNewToken;
         this.name = name;
@@ -147,7 +167,7 @@ public final class OAuth2TokenProvider {
     private Token fetch() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         fetches.incrementAndGet();
-        if (response.statusCode() / 100 != 2) {
+        if (expectedStatus != 0 ? response.statusCode() != expectedStatus : response.statusCode() / 100 != 2) {
             throw new TokenException(name + " token request answered " + response.statusCode() + ": "
                     + Failures.excerpt(response.body()), response.statusCode());
         }
