@@ -48,6 +48,8 @@ public final class UnavailabilitiesSync {
     private final AtomicBoolean running = new AtomicBoolean();
     /** The local resource the next run starts with (where a run stopped on its budget), or null. */
     private volatile String resumeFrom;
+    /** Matched resources the last run did not reach (its budget ran out): the flow's lag. */
+    private volatile long lastDeferred;
 
     public UnavailabilitiesSync(QargoClient master, QargoClient local, ResourceMatcher matcher, java.util.function.Supplier<Instant> from, Instant to,
                                 boolean dryRun, int budgetPerEnvironment, FlowState state) {
@@ -58,7 +60,7 @@ public final class UnavailabilitiesSync {
         this.to = to;
         this.dryRun = dryRun;
         this.budgetPerEnvironment = budgetPerEnvironment;
-        this.state = state;
+        this.state = state.lag("matched resources the last run did not reach (request budget)", () -> lastDeferred);
     }
 
     /** The state of one run, kept on the exchange while the route goes through the matched pairs. */
@@ -121,6 +123,10 @@ public final class UnavailabilitiesSync {
     public void syncResource(Exchange exchange) throws IOException, InterruptedException {
         Run run = exchange.getProperty(RUN, Run.class);
         ResourceMatcher.Pair pair = exchange.getMessage().getBody(ResourceMatcher.Pair.class);
+        if (run.stoppedAt == null && (exchange.getContext().isStopping() || Thread.currentThread().isInterrupted())) {
+            run.stoppedAt = pair.localId();
+            run.stopReason = "the app is stopping";
+        }
         if (run.stoppedAt != null) {
             run.stats.increment("deferred");
             return;
@@ -130,6 +136,11 @@ public final class UnavailabilitiesSync {
         } catch (QargoException.BudgetExhausted | QargoException.Unreachable e) {
             run.stoppedAt = pair.localId();
             run.stopReason = e.getMessage();
+            run.stats.increment("deferred");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.stoppedAt = pair.localId();
+            run.stopReason = "interrupted (the app is stopping)";
             run.stats.increment("deferred");
         }
     }
@@ -200,6 +211,7 @@ public final class UnavailabilitiesSync {
             run.stats.add("requests", run.masterBudget.used() + run.localBudget.used() + (tokens() - run.tokensBefore));
             run.stats.finish();
             resumeFrom = run.stoppedAt;
+            lastDeferred = run.stats.get("deferred");
             StringBuilder line = new StringBuilder(dryRun ? "DRY RUN (nothing written) " : "").append(run.stats.summary());
             if (!run.unmatched.isEmpty()) {
                 line.append(" unmatched=").append(first(run.unmatched));

@@ -40,9 +40,11 @@ class UnavailabilitiesBudgetTest extends UnavailabilitiesTestSupport {
         assertThat(local().requests() - local().tokenRequests()).isLessThanOrEqualTo(6);
         assertThat(local().unavailabilities(locals.get(0))).hasSize(1);
         assertThat(local().unavailabilities(locals.get(3))).isEmpty();
+        assertThat(flowState().getLag()).isEqualTo(2);
 
         String second = runNow();
         assertThat(counter(second, "created")).isEqualTo(2);
+        assertThat(flowState().getLag()).isEqualTo(counter(second, "deferred"));
         assertThat(locals).allSatisfy(local -> assertThat(local().unavailabilities(local)).hasSize(1));
     }
 }
