@@ -1,49 +1,29 @@
 package io.syncroutes.cases;
 
+import io.syncroutes.LogCapture;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.core.OutputStreamAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Intempus API key never shows: not in the log (DEBUG on), not in /observe/sync, not in an error passed through to a client. */
 class CasesSecretMaskingTest extends CasesTestSupport {
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender;
+    private final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler");
 
     @BeforeEach
     void captureLog() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logging);
-        encoder.setPattern("%d %-5level [%thread] %logger - %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logging);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(captured);
-        appender.start();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(ch.qos.logback.classic.Level.DEBUG);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        log.start();
     }
 
     @AfterEach
     void stopCapture() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(null);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
+        log.stop();
     }
 
     @Test
@@ -64,7 +44,7 @@ class CasesSecretMaskingTest extends CasesTestSupport {
         assertThat(rejected.statusCode()).isEqualTo(400);
         assertThat(rejected.body()).contains("****");
         assertThat(odd.statusCode()).isEqualTo(500);
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = this.log.text();
         assertThat(log).as("the capture works").contains("cases full sync").contains("calling with");
         for (String text : new String[] {log, sync, rejected.body(), odd.body()}) {
             assertThat(text).doesNotContain(API_KEY);

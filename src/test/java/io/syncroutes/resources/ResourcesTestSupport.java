@@ -1,22 +1,15 @@
 package io.syncroutes.resources;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
+import io.syncroutes.Fixtures;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCollection;
-import io.syncroutes.Fixtures;
+import io.syncroutes.LogCapture;
 import io.syncroutes.SyncRoutesTestSupport;
 import io.syncroutes.simulators.FocusSimulator;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +29,7 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
 
     // created lazily: CamelTestSupport asks for the properties from its constructor
     private FocusSimulator focus;
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private OutputStreamAppender<ILoggingEvent> appender;
+    private final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler");
 
     protected FocusSimulator focus() {
         if (focus == null) {
@@ -82,28 +74,12 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
 
     @BeforeEach
     void captureLog() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logging);
-        // as logback.xml formats it: %msg and %ex with secrets masked
-        encoder.setPattern("%d %-5level [%thread] %logger - %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logging);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(captured);
-        appender.start();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(Level.DEBUG);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(Level.DEBUG);
+        log.start();
     }
 
     @AfterEach
     void stopFocusAndCapture() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(null);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
+        log.stop();
         if (focus != null) {
             focus.close();
         }
@@ -111,9 +87,7 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
 
     /** Everything logged so far. */
     protected String log() {
-        synchronized (captured) {
-            return captured.toString(StandardCharsets.UTF_8);
-        }
+        return log.text();
     }
 
     /** The log lines containing {@code text}. */

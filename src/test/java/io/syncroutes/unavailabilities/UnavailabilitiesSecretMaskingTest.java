@@ -1,19 +1,13 @@
 package io.syncroutes.unavailabilities;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import io.syncroutes.Http;
+import io.syncroutes.LogCapture;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,32 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UnavailabilitiesSecretMaskingTest extends UnavailabilitiesTestSupport {
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private OutputStreamAppender<ILoggingEvent> appender;
+    private final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler");
 
     @BeforeEach
     void captureLog() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logging);
-        encoder.setPattern("%d %-5level [%thread] %logger - %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logging);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(captured);
-        appender.start();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(Level.DEBUG);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(Level.DEBUG);
+        log.start();
     }
 
     @AfterEach
     void stopCapture() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(null);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
+        log.stop();
     }
 
     @Test
@@ -75,7 +53,7 @@ class UnavailabilitiesSecretMaskingTest extends UnavailabilitiesTestSupport {
         LoggerFactory.getLogger("some.library").warn("calling with {} and {}", tokens.get(0), LOCAL_SECRET);
         String sync = Http.get("http://127.0.0.1:" + httpPort() + "/observe/sync").body();
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = this.log.text();
         assertThat(log).contains("unavailabilities run").contains("answered 503").contains("calling with **** and ****");
         List<String> secrets = new ArrayList<>(List.of(LOCAL_SECRET, MASTER_SECRET,
                 Base64.getEncoder().encodeToString(("local-client:" + LOCAL_SECRET).getBytes(StandardCharsets.UTF_8)),
