@@ -1,9 +1,12 @@
 package io.syncroutes;
 
+import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.infra.RoutesLocation;
 import io.syncroutes.products.ProductsConfiguration;
+import io.syncroutes.resources.ResourcesConfiguration;
+import io.syncroutes.unavailabilities.UnavailabilitiesConfiguration;
 import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -34,5 +37,8 @@ public final class App {
         config.addConfiguration(DemoConfiguration.class);
         config.addConfiguration(WorkOrdersConfiguration.class);
         config.addConfiguration(ProductsConfiguration.class);
+        config.addConfiguration(CasesConfiguration.class);
+        config.addConfiguration(ResourcesConfiguration.class);
+        config.addConfiguration(UnavailabilitiesConfiguration.class);
     }
 }

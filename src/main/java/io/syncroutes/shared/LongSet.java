@@ -29,6 +29,22 @@ public final class LongSet {
         return true;
     }
 
+    /** Whether {@code value} was added. */
+    public boolean contains(long value) {
+        if (value == EMPTY) {
+            return containsEmptyMarker;
+        }
+        int mask = slots.length - 1;
+        int i = mix(value) & mask;
+        while (slots[i] != EMPTY) {
+            if (slots[i] == value) {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        return false;
+    }
+
     public int size() {
         return size;
     }

@@ -46,6 +46,10 @@ public final class OAuth2TokenProvider {
     private final Clock clock;
     private final Consumer<String> onNewToken;
     private final AtomicLong fetches = new AtomicLong();
+    /** The one status a token answer must have (e.g. 201), or 0 for any 2xx. */
+    private final int expectedStatus;
+    private final TokenStore store;
+    private volatile boolean loaded;
     private volatile Token current;
 
     /**
@@ -60,6 +64,35 @@ public final class OAuth2TokenProvider {
     public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
                                String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
                                Consumer<String> onNewToken) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, 0, TokenStore.NONE);
+    }
+
+    /**
+     * As {@link #OAuth2TokenProvider(String, TokenRequest, Duration, Duration, String, Map, Duration, Clock, Consumer)},
+     * accepting only a token answer with status {@code expectedStatus} (e.g. 201 for the Focus API; 0: any 2xx).
+     */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, int expectedStatus) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, expectedStatus, TokenStore.NONE);
+    }
+
+    /**
+     * As above, keeping the token in {@code store}: a token stored by an earlier run is used while it is valid,
+     * and every token fetched is stored (so a restart does not spend one of a few token requests allowed).
+     */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, TokenStore store) {
+        this(name, request, refreshMargin, defaultLifetime, scheme, extraHeaders, timeout, clock, onNewToken, 0, store);
+    }
+
+    /** The full form: {@code expectedStatus} as above (0: any 2xx), tokens kept in {@code store} ({@link TokenStore#NONE}: not kept). */
+    public OAuth2TokenProvider(String name, TokenRequest request, Duration refreshMargin, Duration defaultLifetime,
+                               String scheme, Map<String, String> extraHeaders, Duration timeout, Clock clock,
+                               Consumer<String> onNewToken, int expectedStatus, TokenStore store) {
+        this.expectedStatus = expectedStatus;
+        this.store = store;
         this.onNewToken = onNewToken;
         this.name = name;
         this.request = request;
@@ -76,6 +109,7 @@ public final class OAuth2TokenProvider {
         Token token = current;
         if (token == null || !clock.instant().isBefore(token.expiresAt.minus(refreshMargin))) {
             synchronized (this) {
+                loadStored();
                 token = current;
                 if (token == null || !clock.instant().isBefore(token.expiresAt.minus(refreshMargin))) {
                     token = fetch();
@@ -115,10 +149,25 @@ public final class OAuth2TokenProvider {
         return fetches.get();
     }
 
+    /** The first time a token is needed: the stored one, if any (it is masked like a fetched one). */
+    private void loadStored() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        if (current == null) {
+            store.load().filter(stored -> stored.value() != null && !stored.value().isBlank() && stored.expiresAt() != null)
+                    .ifPresent(stored -> {
+                        onNewToken.accept(stored.value());
+                        current = new Token(stored.value(), stored.expiresAt());
+                    });
+        }
+    }
+
     private Token fetch() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         fetches.incrementAndGet();
-        if (response.statusCode() / 100 != 2) {
+        if (expectedStatus != 0 ? response.statusCode() != expectedStatus : response.statusCode() / 100 != 2) {
             throw new TokenException(name + " token request answered " + response.statusCode() + ": "
                     + Failures.excerpt(response.body()), response.statusCode());
         }
@@ -129,7 +178,9 @@ public final class OAuth2TokenProvider {
         }
         onNewToken.accept(value);
         Duration lifetime = body.hasNonNull("expires_in") ? Duration.ofSeconds(body.get("expires_in").asLong()) : defaultLifetime;
-        return new Token(value, clock.instant().plus(lifetime));
+        Token token = new Token(value, clock.instant().plus(lifetime));
+        store.save(new TokenStore.StoredToken(token.value, token.expiresAt));
+        return token;
     }
 
     @Override

@@ -29,6 +29,8 @@ class DemoModeTest extends SyncRoutesTestSupport {
         props.put("rabbitmq.embedded.dir", dir("amqp").toString());
         props.put("products.queue", "demo_products");
         props.put("ivanti.retry.delay-ms", "100");
+        props.put("demo.qargo.sync-interval-ms", "1000");
+        props.put("demo.qargo.change-period-ms", "500");
         return props;
     }
 
@@ -39,12 +41,15 @@ class DemoModeTest extends SyncRoutesTestSupport {
                         && t.at("/workorders-inbound/totals/rejected").asLong() > 0
                         && t.at("/workorders-export/totals/marked").asLong() > 0
                         && t.at("/products/totals/successful_syncs").asLong() > 0
-                        && t.at("/products/totals/failed_syncs").asLong() > 0);
+                        && t.at("/products/totals/failed_syncs").asLong() > 0
+                        && t.at("/unavailabilities/totals/created").asLong() > 0);
 
         JsonNode later = await().atMost(Duration.ofSeconds(30)).until(this::totals, t ->
                 t.at("/workorders-inbound/totals/upserted").asLong() > first.at("/workorders-inbound/totals/upserted").asLong()
                         && t.at("/workorders-export/totals/marked").asLong() > first.at("/workorders-export/totals/marked").asLong()
-                        && t.at("/products/totals/successful_syncs").asLong() > first.at("/products/totals/successful_syncs").asLong());
+                        && t.at("/products/totals/successful_syncs").asLong() > first.at("/products/totals/successful_syncs").asLong()
+                        && t.at("/unavailabilities/totals/matched").asLong() > first.at("/unavailabilities/totals/matched").asLong()
+                        && t.at("/unavailabilities/totals/created").asLong() > first.at("/unavailabilities/totals/created").asLong());
         assertThat(later.at("/products/lag").asLong()).as("the queue keeps up").isLessThan(100);
 
         IvantiSimulator ivanti = context.getRegistry().lookupByNameAndType("ivantiSimulator", IvantiSimulator.class);

@@ -1,0 +1,320 @@
+package io.syncroutes.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncroutes.shared.Failures;
+import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Secrets;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The local case API ({@code /case}, REST DSL in {@code routes/cases.camel.yaml}): reads from MongoDB; creates,
+ * changes and deletes in Intempus first, then stores only Intempus' answer locally. Bodies are checked with JSON
+ * Schemas ({@code schemas/case-create.schema.json}, {@code case-update.schema.json}); errors are answered in the
+ * reference shape {@code {"detail": {"title", "detail", "version", "error_messages"}}}, unexpected ones as
+ * {@code {"error": {"code", "detail"}}} without a stack trace.
+ */
+public final class CasesApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CasesApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VERSION = "1.0.0";
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+    /** Exchange property: the case id of the request. */
+    private static final String CASE_ID = "caseId";
+    /** Exchange property: the counter of the write ({@code api_created}, {@code api_updated}). */
+    private static final String ACTION = "caseAction";
+
+    private final CasesStore store;
+    private final JsonSchemaValidator createSchema;
+    private final JsonSchemaValidator updateSchema;
+    private final String authorization;
+    private final FlowState flow;
+    private final Secrets secrets;
+
+    public CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow,
+            Secrets secrets) {
+        this.store = store;
+        this.createSchema = createSchema;
+        this.updateSchema = updateSchema;
+        this.authorization = authorization;
+        this.flow = flow;
+        this.secrets = secrets;
+    }
+
+    /** The API while the flow is off: every request is answered 503, naming the variables that turn the flow on. */
+    public static CasesApi off() {
+        return new CasesApi(null, null, null, null, null, new Secrets(List.of()));
+    }
+
+    private void checkOn() {
+        if (store == null) {
+            throw new CaseApiException(503, "Cases flow off", "the cases flow is off: set INTEMPUS_API_URI, INTEMPUS_API_USER and "
+                    + "INTEMPUS_API_KEY to turn it on", List.of("cases flow off"));
+        }
+    }
+
+    // --- reads (MongoDB) -----------------------------------------------------------------------------------------------
+
+    /** {@code GET /case?limit=&offset=}: a page of local cases in Intempus' page shape. */
+    public void list(Exchange exchange) throws IOException {
+        checkOn();
+        Message in = exchange.getMessage();
+        int limit = number(in.getHeader("limit", String.class), "limit", DEFAULT_LIMIT);
+        int offset = number(in.getHeader("offset", String.class), "offset", 0);
+        if (limit == 0 || limit > MAX_LIMIT) {
+            throw invalid("limit must be between 1 and " + MAX_LIMIT);
+        }
+        long total = store.count();
+        ObjectNode page = JSON.createObjectNode();
+        ObjectNode meta = page.putObject("meta");
+        meta.put("limit", limit);
+        if (offset + limit < total) {
+            meta.put("next", "/case?limit=" + limit + "&offset=" + (offset + limit));
+        } else {
+            meta.putNull("next");
+        }
+        meta.put("offset", offset);
+        if (offset > 0) {
+            meta.put("previous", "/case?limit=" + limit + "&offset=" + Math.max(0, offset - limit));
+        } else {
+            meta.putNull("previous");
+        }
+        meta.put("total_count", total);
+        StringBuilder body = new StringBuilder(JSON.writeValueAsString(page));
+        body.setLength(body.length() - 1);
+        body.append(",\"objects\":[");
+        List<Document> docs = store.page(offset, limit);
+        for (int i = 0; i < docs.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(caseJson(docs.get(i)));
+        }
+        body.append("]}");
+        reply(exchange, 200, body.toString());
+    }
+
+    /** {@code GET /case/{id}}: the local case, or 404. */
+    public void get(Exchange exchange) throws IOException {
+        checkOn();
+        long id = id(exchange);
+        Document doc = store.get(id);
+        if (doc == null) {
+            throw notFound(id);
+        }
+        reply(exchange, 200, caseJson(doc));
+    }
+
+    // --- writes (Intempus first) ---------------------------------------------------------------------------------------
+
+    /** {@code POST /case}: checks the body, then prepares {@code POST case/} to Intempus. */
+    public void prepareCreate(Exchange exchange) {
+        checkOn();
+        ObjectNode body = body(exchange, createSchema);
+        exchange.setProperty(ACTION, "api_created");
+        request(exchange, "POST", "case/", body);
+    }
+
+    /** {@code PUT /case/{id}}: checks the body, then prepares {@code PUT case/{id}/} to Intempus. */
+    public void prepareUpdate(Exchange exchange) {
+        checkOn();
+        long id = id(exchange);
+        ObjectNode body = body(exchange, updateSchema);
+        exchange.setProperty(CASE_ID, id);
+        exchange.setProperty(ACTION, "api_updated");
+        request(exchange, "PUT", "case/" + id + "/", body);
+    }
+
+    /** {@code DELETE /case/{id}}: prepares {@code DELETE case/{id}/} to Intempus. */
+    public void prepareDelete(Exchange exchange) {
+        checkOn();
+        long id = id(exchange);
+        exchange.setProperty(CASE_ID, id);
+        request(exchange, "DELETE", "case/" + id + "/", null);
+    }
+
+    /** Intempus accepted a change but answered without the case: prepares {@code GET case/{id}/} to read it. */
+    public void prepareFetch(Exchange exchange) {
+        request(exchange, "GET", "case/" + exchange.getProperty(CASE_ID, Long.class) + "/", null);
+    }
+
+    /** Whether Intempus' 2xx answer carries no case (then the route reads it with a GET). */
+    public boolean answerIsEmpty(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        return body == null || body.isBlank();
+    }
+
+    /** Intempus' 2xx answer (a case): stored locally unless a newer version is there; answered 201 with the case. */
+    public void stored(Exchange exchange) throws IOException {
+        String answer = exchange.getMessage().getBody(String.class);
+        JsonNode node = answer == null || answer.isBlank() ? null : JSON.readTree(answer);
+        if (!(node instanceof ObjectNode c) || !c.path("id").isIntegralNumber() || !c.path(CasesStore.TIMESTAMP).isIntegralNumber()) {
+            throw new IllegalStateException("Intempus answered a write without a case (id, logical_timestamp): " + Failures.excerpt(answer));
+        }
+        CasesStore.Outcome outcome = store.storeIfNewer(CasesStore.toDocument(c));
+        String action = exchange.getProperty(ACTION, "api_written", String.class);
+        flow.count(action, 1);
+        LOG.debug("case {} {}: stored locally: {}", c.get("id"), action, outcome);
+        reply(exchange, 201, answer);
+    }
+
+    /** Intempus deleted the case (or did not have it): the local copy goes too; 204. */
+    public void deleted(Exchange exchange) {
+        long id = exchange.getProperty(CASE_ID, Long.class);
+        store.delete(id);
+        flow.count("api_deleted", 1);
+        reply(exchange, 204, null);
+    }
+
+    /** Intempus answered an error: passed through with its status, in the reference error shape. */
+    public void intempusError(Exchange exchange) throws IOException {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 502, Integer.class);
+        // an API that echoes the credentials it got must not hand them to the client
+        String answer = secrets.mask(exchange.getMessage().getBody(String.class));
+        reply(exchange, status, errorShape("Intempus rejected the request", "Intempus answered HTTP " + status,
+                messages(answer)));
+    }
+
+    // --- errors ----------------------------------------------------------------------------------------------------
+
+    /** A {@link CaseApiException}: its status, in the reference error shape. */
+    public void rejected(Exchange exchange) throws IOException {
+        CaseApiException e = Failures.find(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), CaseApiException.class);
+        reply(exchange, e.status(), errorShape(e.title(), e.getMessage(), e.messages()));
+    }
+
+    /** Intempus could not be reached (connection refused, timeout): 503. */
+    public void unreachable(Exchange exchange) throws IOException {
+        String reason = Failures.of(exchange).reason();
+        LOG.warn("case API {}: Intempus unreachable ({})", exchange.getFromRouteId(), reason);
+        reply(exchange, 503, errorShape("Intempus unavailable", "Intempus could not be reached; nothing was changed, try again later",
+                List.of(reason)));
+    }
+
+    /** Anything unexpected: 500 {@code {"error": {"code", "detail"}}}, one log line with a reference, no stack trace. */
+    public void unexpected(Exchange exchange) throws IOException {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.warn("case API {} failed unexpectedly (reference {}): {}", exchange.getFromRouteId(), reference, Failures.of(exchange).reason());
+        ObjectNode error = JSON.createObjectNode();
+        error.putObject("error").put("code", "internal_error").put("detail", "unexpected error; see the log, reference " + reference);
+        reply(exchange, 500, JSON.writeValueAsString(error));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------------
+
+    private void request(Exchange exchange, String method, String path, ObjectNode body) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_METHOD, method);
+        message.setHeader(Exchange.HTTP_PATH, path);
+        message.setHeader("Authorization", authorization);
+        message.setHeader("Accept", "application/json");
+        if (body != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody(body.toString());
+        } else {
+            message.setBody(null);
+        }
+    }
+
+    private static ObjectNode body(Exchange exchange, JsonSchemaValidator schema) {
+        String text = exchange.getMessage().getBody(String.class);
+        JsonNode node;
+        try {
+            node = text == null || text.isBlank() ? null : JSON.readTree(text);
+        } catch (IOException e) {
+            throw invalid("the body is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw invalid("the body must be a JSON object");
+        }
+        List<String> reasons = schema.validate(object);
+        if (!reasons.isEmpty()) {
+            throw new CaseApiException(400, "Invalid request body", "the case does not match the schema", reasons);
+        }
+        return object;
+    }
+
+    private static long id(Exchange exchange) {
+        String value = exchange.getMessage().getHeader("id", String.class);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new CaseApiException(404, "Not found", "no case with id '" + value + "'", List.of("case ids are whole numbers"));
+        }
+    }
+
+    private static int number(String value, String name, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw invalid(name + " must be a whole number >= 0, not '" + value + "'");
+    }
+
+    private static CaseApiException invalid(String reason) {
+        return new CaseApiException(400, "Invalid request", reason, List.of(reason));
+    }
+
+    private static CaseApiException notFound(long id) {
+        return new CaseApiException(404, "Not found", "no case with id " + id, List.of("no case with id " + id));
+    }
+
+    /** A stored case as Intempus sent it (without the {@code _id} key). */
+    private static String caseJson(Document doc) throws IOException {
+        Document copy = new Document(doc);
+        copy.remove("_id");
+        return JSON.writeValueAsString(copy);
+    }
+
+    private static List<String> messages(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return List.of();
+        }
+        try {
+            JsonNode node = JSON.readTree(answer);
+            if (node.path("detail").path("error_messages").isArray()) {
+                return JSON.convertValue(node.path("detail").path("error_messages"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+            }
+            return List.of(node.toString());
+        } catch (IOException | IllegalArgumentException e) {
+            return List.of(Failures.excerpt(answer));
+        }
+    }
+
+    private static String errorShape(String title, String detail, List<String> messages) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode d = root.putObject("detail");
+        d.put("title", title).put("detail", detail).put("version", VERSION);
+        ArrayNode list = d.putArray("error_messages");
+        messages.forEach(list::add);
+        return JSON.writeValueAsString(root);
+    }
+
+    private static void reply(Exchange exchange, int status, String body) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        if (body != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+        message.setBody(body);
+    }
+}

@@ -1,0 +1,260 @@
+package io.syncroutes.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncroutes.shared.Failures;
+import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.LongSet;
+import io.syncroutes.shared.SyncStats;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.bson.Document;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The timed pull of Intempus cases into MongoDB ({@code routes/cases.camel.yaml}, route {@code cases-sync}). Each run
+ * is a full walk (every {@code INTEMPUS_FULL_SYNC_INTERVAL_MS}, or when there is no stored state) or a delta
+ * ({@code logical_timestamp__gt} the stored watermark). A page's cases are inserted when missing, replaced when
+ * their logical timestamp is greater, left alone otherwise, in one bulk write. Only a complete full walk deletes
+ * local cases it did not see. The watermark and the last full sync are stored only when a run completes, so a
+ * failed run changes nothing and the next one starts from the same point.
+ */
+public final class CasesSync {
+
+    /** Exchange property holding the run in progress. */
+    public static final String RUN = "casesRun";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CasesStore store;
+    private final String authorization;
+    private final int pageSize;
+    private final Duration fullInterval;
+    private final FlowState flow;
+    private final Clock clock;
+    private volatile Instant lastSuccessAt;
+
+    public CasesSync(CasesStore store, String authorization, int pageSize, Duration fullInterval, FlowState flow, Clock clock) {
+        this.store = store;
+        this.authorization = authorization;
+        this.pageSize = pageSize;
+        this.fullInterval = fullInterval;
+        this.flow = flow;
+        this.clock = clock;
+        flow.lag("seconds since the last successful sync run", this::secondsSinceLastSuccess);
+    }
+
+    /** One run: its mode, where the walk is, what it has seen. */
+    static final class Run {
+        final boolean full;
+        final CasesStore.SyncMark mark;
+        final SyncStats stats;
+        final LongSet seen;
+        /** A full walk's stored timestamps, read once at its start (one cursor instead of one query per page). */
+        Map<Long, Long> stored;
+        long offset;
+        boolean more = true;
+        Long remoteMaxAtStart;
+        long maxSeen = Long.MIN_VALUE;
+        long firstTotal = -1;
+        /** Remote cases without a usable id (rejected): counted against total_count, never stored. */
+        long unidentified;
+        long lastTotal = -1;
+
+        Run(boolean full, CasesStore.SyncMark mark) {
+            this.full = full;
+            this.mark = mark;
+            this.stats = new SyncStats("cases", full ? "cases full sync" : "cases delta sync",
+                    "pages", "inserted", "updated", "deleted", "unchanged");
+            this.seen = full ? new LongSet() : null;
+        }
+    }
+
+    /** Starts a run: full when none completed yet or the last full sync is older than the full-sync interval, else delta. */
+    public void begin(Exchange exchange) {
+        CasesStore.SyncMark mark = store.mark();
+        if (lastSuccessAt == null) {
+            lastSuccessAt = mark.lastSuccessAt();
+        }
+        boolean full = mark.watermark() == null || mark.lastFullAt() == null
+                || !clock.instant().isBefore(mark.lastFullAt().plus(fullInterval));
+        Run run = new Run(full, mark);
+        if (full) {
+            run.stored = store.allTimestamps();
+        }
+        exchange.setProperty(RUN, run);
+    }
+
+    /** Whether the run has another page to fetch (the loop's condition). */
+    public boolean hasNextPage(Exchange exchange) {
+        Run run = run(exchange);
+        // no run: it failed (the error handler ended it) and the loop asks once more
+        return run != null && run.more;
+    }
+
+    /** The request of the next page: {@code GET case/?limit=&offset=[&logical_timestamp__gt=]}, with the API key. */
+    public void pageRequest(Exchange exchange) {
+        Run run = run(exchange);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(null);
+        message.setHeader(Exchange.HTTP_METHOD, "GET");
+        message.setHeader(Exchange.HTTP_PATH, "case/");
+        message.setHeader(Exchange.HTTP_QUERY, "limit=" + pageSize + "&offset=" + run.offset
+                + (run.full ? "" : "&logical_timestamp__gt=" + run.mark.watermark()));
+        message.setHeader("Authorization", authorization);
+        message.setHeader("Accept", "application/json");
+    }
+
+    /** Applies one page: compares each case's logical timestamp with the stored one, then one bulk write. */
+    public void page(Exchange exchange) throws IOException {
+        Run run = run(exchange);
+        Long remoteMax = parseLong(exchange.getMessage().getHeader("logical-timestamp", String.class));
+        JsonNode root;
+        try (InputStream body = exchange.getMessage().getBody(InputStream.class)) {
+            root = JSON.readTree(body);
+        }
+        JsonNode meta = root.path("meta");
+        JsonNode objects = root.path("objects");
+        if (!objects.isArray() || !meta.isObject()) {
+            throw new IllegalStateException("Intempus answered a page without meta/objects at offset " + run.offset);
+        }
+        if (run.stats.get("pages") == 0) {
+            run.remoteMaxAtStart = remoteMax;
+            run.firstTotal = meta.path("total_count").asLong(-1);
+        }
+        run.lastTotal = meta.path("total_count").asLong(-1);
+        run.stats.increment("pages");
+
+        List<ObjectNode> valid = new ArrayList<>(objects.size());
+        List<Long> ids = new ArrayList<>(objects.size());
+        for (JsonNode item : objects) {
+            if (item instanceof ObjectNode c && c.path("id").canConvertToLong() && c.path("id").isIntegralNumber()
+                    && c.path(CasesStore.TIMESTAMP).isIntegralNumber()) {
+                valid.add(c);
+                ids.add(c.get("id").asLong());
+            } else {
+                // kept out of the store, but a case with an id still counts as seen: its local copy is not deleted
+                if (run.seen != null && item.path("id").isIntegralNumber()) {
+                    run.seen.add(item.path("id").asLong());
+                } else {
+                    run.unidentified++;
+                }
+                run.stats.increment("rejected");
+                run.stats.error(item.path("id").isIntegralNumber() ? "case " + item.path("id").asLong() : "offset " + run.offset + " #" + valid.size(),
+                        reason(item));
+            }
+        }
+        Map<Long, Long> local = run.stored != null ? run.stored : store.timestamps(ids);
+        List<Document> inserts = new ArrayList<>();
+        List<Document> updates = new ArrayList<>();
+        for (ObjectNode c : valid) {
+            long id = c.get("id").asLong();
+            long ts = c.get(CasesStore.TIMESTAMP).asLong();
+            run.maxSeen = Math.max(run.maxSeen, ts);
+            if (run.seen != null) {
+                run.seen.add(id);
+            }
+            Long stored = local.get(id);
+            if (stored == null) {
+                inserts.add(CasesStore.toDocument(c));
+            } else if (ts > stored) {
+                updates.add(CasesStore.toDocument(c));
+            }
+        }
+        long[] written = store.apply(inserts, updates);
+        run.stats.add("inserted", written[0]).add("updated", written[1]).add("unchanged", valid.size() - written[0] - written[1]);
+
+        long limit = meta.path("limit").asLong(pageSize);
+        run.offset = meta.path("offset").asLong(run.offset) + (limit > 0 ? limit : objects.size());
+        run.more = !meta.path("next").isNull() && !meta.path("next").isMissingNode() && objects.size() > 0;
+    }
+
+    /**
+     * Ends a complete run: a full walk deletes what it did not see (only when it saw every case Intempus counted and
+     * the count did not move during the walk), then the watermark (Intempus' committed maximum when the run
+     * started) and the run times are stored. Returns the stats (the route logs {@code summary()}).
+     */
+    public SyncStats finish(Exchange exchange) {
+        Run run = run(exchange);
+        exchange.removeProperty(RUN);
+        Instant now = clock.instant();
+        long walkStart = run.remoteMaxAtStart != null ? run.remoteMaxAtStart : run.maxSeen;
+        boolean fullComplete = false;
+        if (run.full) {
+            if (run.firstTotal == run.lastTotal && run.seen.size() + run.unidentified == run.lastTotal) {
+                run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart));
+                fullComplete = true;
+            } else {
+                run.stats.error("deletions", "skipped: Intempus counted " + run.firstTotal + " then " + run.lastTotal
+                        + " cases while the walk saw " + run.seen.size() + " (changed during the walk); the next run walks again");
+            }
+        }
+        Long previous = run.mark.watermark();
+        Long watermark;
+        if (run.remoteMaxAtStart != null) {
+            watermark = run.remoteMaxAtStart;
+        } else if (run.maxSeen != Long.MIN_VALUE) {
+            watermark = run.maxSeen;
+        } else {
+            watermark = previous;
+        }
+        if (!run.full && previous != null && watermark != null && watermark < previous) {
+            watermark = previous;
+        }
+        store.saveMark(new CasesStore.SyncMark(watermark, fullComplete ? now : run.mark.lastFullAt(), now));
+        lastSuccessAt = now;
+        run.stats.finish();
+        flow.runFinished(run.stats);
+        return run.stats;
+    }
+
+    /** A run that could not complete: nothing of the stored state changes, so the next run starts from the same point. One line. */
+    public String failed(Exchange exchange) {
+        Run run = exchange.getProperty(RUN, Run.class);
+        exchange.removeProperty(RUN);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = Failures.of(cause).reason();
+        String what = run == null ? "cases sync" : run.stats.subject();
+        String line = what + " failed" + (run == null ? "" : " at offset " + run.offset + " after " + run.stats.get("pages") + " page(s)")
+                + ": " + reason + "; sync state unchanged, the next run starts from the same point";
+        flow.error("sync", line);
+        return line;
+    }
+
+    /** Why a remote case cannot be stored. */
+    private static String reason(JsonNode item) {
+        if (!(item instanceof ObjectNode)) {
+            return "not a JSON object: " + Failures.excerpt(item.toString());
+        }
+        if (!item.path("id").isIntegralNumber()) {
+            return "no integer id (id=" + Failures.excerpt(item.path("id").toString()) + ")";
+        }
+        return "logical_timestamp is not an integer (" + Failures.excerpt(item.path(CasesStore.TIMESTAMP).toString()) + ")";
+    }
+
+    private long secondsSinceLastSuccess() {
+        Instant last = lastSuccessAt;
+        return last == null ? -1 : Math.max(0, Duration.between(last, clock.instant()).toSeconds());
+    }
+
+    private static Run run(Exchange exchange) {
+        return exchange.getProperty(RUN, Run.class);
+    }
+
+    private static Long parseLong(String value) {
+        try {
+            return value == null ? null : Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.syncroutes.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import io.syncroutes.shared.Failures;
+import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.InvalidInputException;
+import io.syncroutes.shared.SyncState;
+import io.syncroutes.shared.SyncStats;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The resources flow's steps, called by {@code routes/resources.camel.yaml}: which resources to sync, the mode of
+ * each (full when there is nothing to go on, delta otherwise), the lines requests, the streamed bulk writes, and
+ * the count check that ends a run and keeps the state document ({@code sync_state}, {@code _id: focus_<resource>}).
+ */
+public class ResourcesSync {
+
+    /** Collection of the state documents (one per resource). */
+    public static final String STATE_COLLECTION = "sync_state";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourcesSync.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MongoDatabase db;
+    private final String apiUrl;
+    private final SyncState syncState;
+    private final String businessService;
+    private final String country;
+    private final String lang;
+    private final List<String> configured;
+    private final int batchSize;
+    private final String modeDescription;
+    private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> lags = new ConcurrentHashMap<>();
+    private volatile Instant lastFinished;
+
+    /**
+     * @param configured the resources to sync (empty: every resource of the schema)
+     */
+    public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
+                         List<String> configured, int batchSize, String modeDescription) {
+        this.db = db;
+        this.apiUrl = apiUrl;
+        this.syncState = syncState;
+        this.businessService = businessService;
+        this.country = country;
+        this.lang = lang;
+        this.configured = List.copyOf(configured);
+        this.batchSize = batchSize;
+        this.modeDescription = modeDescription;
+        runState();
+        configured.forEach(this::flow);
+    }
+
+    /** Headers of the schema request. */
+    public void schemaRequest(Exchange exchange) {
+        request(exchange, "/api/v1/" + encode(businessService) + "/resource/schema", null);
+    }
+
+    /** The resources of this run: the configured ones (every one in the schema when none is configured). */
+    public List<FocusResource> resources(@Body String schema) {
+        Map<String, FocusResource> all = FocusResource.parseSchema(schema);
+        List<FocusResource> chosen = new ArrayList<>();
+        for (String name : configured.isEmpty() ? List.copyOf(all.keySet()) : configured) {
+            FocusResource resource = all.get(name);
+            String problem = resource == null ? "resource " + name + " is not in the Focus schema (FOCUS_RESOURCES)" : resource.problem();
+            if (problem != null) {
+                LOG.warn("Focus {}: skipped: {}", name, problem);
+                flow(name).error(name, problem);
+            } else {
+                chosen.add(resource);
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Starts the run of one resource: its collection's indexes (once), then full or delta from its state document;
+     * returns the lines requests in order.
+     */
+    public List<ResourceRun.Query> prepare(@Body FocusResource resource, Exchange exchange) {
+        MongoCollection<Document> rows = db.getCollection(resource.collection());
+        ensureIndexes(resource, rows);
+        Document state = db.getCollection(STATE_COLLECTION).find(Filters.eq("_id", resource.collection())).first();
+        boolean empty = rows.estimatedDocumentCount() == 0;
+        String delta = state == null ? null : state.getString("deltaTimestamp");
+        String reason;
+        if (state == null) {
+            reason = "no state yet";
+        } else if (state.getBoolean("fullReloadRequired", false)) {
+            reason = "reload: " + state.getString("fullReloadReason");
+        } else if (empty) {
+            reason = "empty collection";
+        } else if (delta == null) {
+            reason = "no delta timestamp (no row has created_at/updated_at)";
+        } else if (!resource.deltaAllowed()) {
+            reason = "the schema allows only full loads";
+        } else {
+            reason = null;
+        }
+        String base = "/api/v1/" + encode(businessService) + "/resource/" + encode(resource.name()) + "/" + encode(country) + "/";
+        String langQuery = lang.isBlank() ? null : "lang=" + encode(lang);
+        List<ResourceRun.Query> queries = new ArrayList<>();
+        ResourceRun run;
+        long runId = System.currentTimeMillis();
+        if (reason != null) {
+            queries.add(new ResourceRun.Query("full", base + "full/lines", langQuery));
+            run = new ResourceRun(resource, true, reason, runId, null, !empty, queries);
+        } else {
+            String window = "delta_timestamp=" + encode(delta) + (langQuery == null ? "" : "&" + langQuery);
+            for (String kind : List.of("created", "updated", "deleted")) {
+                queries.add(new ResourceRun.Query(kind, base + kind + "/lines", window));
+            }
+            run = new ResourceRun(resource, false, "since " + delta, runId, delta, false, queries);
+        }
+        exchange.setProperty(ResourceRun.PROPERTY, run);
+        exchange.setProperty("focusCollection", resource.collection());
+        exchange.setProperty(SyncStats.PROPERTY, run.stats());
+        LOG.debug("Focus {}: {} ({})", resource.name(), run.full() ? "full load" : "delta", run.reason());
+        return run.queries();
+    }
+
+    /** Headers of one lines request. */
+    public void linesRequest(@Body ResourceRun.Query query, Exchange exchange) {
+        request(exchange, query.path(), query.query());
+        exchange.setProperty("focusQuery", query.kind());
+    }
+
+    /** The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial). */
+    public Iterator<?> batches(@Body InputStream lines, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run,
+                               @ExchangeProperty("focusQuery") String kind, Exchange exchange) {
+        LOG.debug("Focus {} {} lines: reading {}", run.resource().name(), kind, lines.getClass().getName());
+        LineBatches batches = new LineBatches(lines, run, kind, batchSize)
+                .prefetch("focus-lines-" + run.resource().name() + "-" + kind);
+        // however the run ends, the reading thread stops and the response is released
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                batches.close();
+            }
+        });
+        return batches;
+    }
+
+    /** Counts what one bulk write did. */
+    public void written(@Body BulkWriteResult result, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run) {
+        run.stats().add("created", result.getUpserts().size());
+        run.stats().add("updated", result.getMatchedCount());
+        run.stats().add("deleted", result.getDeletedCount());
+    }
+
+    /** Headers of the state request. */
+    public void stateRequest(@ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run, Exchange exchange) {
+        FocusResource resource = run.resource();
+        String delta = newDeltaTimestamp(run);
+        request(exchange, "/api/v1/" + encode(businessService) + "/resource/" + encode(resource.name()) + "/" + encode(country) + "/state",
+                delta == null ? null : "delta_timestamp=" + encode(delta));
+    }
+
+    /**
+     * Ends the run of a resource: a full reload removes the rows it did not see; the local count is compared with
+     * the API's {@code total_items} (a mismatch makes the next run a full reload); the state document moves on.
+     */
+    public String finish(@Body String stateBody, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run) throws IOException {
+        FocusResource resource = run.resource();
+        JsonNode state = JSON.readTree(stateBody);
+        if (state == null || !state.path("total_items").canConvertToLong()) {
+            throw new InvalidInputException("Focus " + resource.name() + " state answer has no total_items: " + Failures.excerpt(stateBody));
+        }
+        long remote = state.get("total_items").asLong();
+        MongoCollection<Document> rows = db.getCollection(resource.collection());
+        if (run.sweep()) {
+            run.stats().add("deleted", rows.deleteMany(Filters.ne("_syncRun", run.runId())).getDeletedCount());
+        }
+        long local = rows.estimatedDocumentCount();
+        SyncStats stats = run.stats();
+        boolean mismatch = local != remote;
+        if (mismatch) {
+            stats.error("count mismatch", "local " + local + " rows, Focus " + remote + ": full reload on the next run");
+        }
+        String delta = newDeltaTimestamp(run);
+        Instant now = Instant.now();
+        stats.finish();
+        Document lastRun = new Document("mode", run.full() ? "full" : "delta").append("reason", run.reason())
+                .append("startedAt", Date.from(stats.startedAt())).append("finishedAt", Date.from(now))
+                .append("durationMs", stats.elapsed().toMillis())
+                .append("lines", stats.get("lines")).append("created", stats.get("created"))
+                .append("updated", stats.get("updated")).append("deleted", stats.get("deleted"))
+                .append("localCount", local).append("remoteCount", remote);
+        Document doc = new Document("_id", resource.collection()).append("resource", resource.name())
+                .append("collection", resource.collection()).append("deltaTimestamp", delta)
+                .append("fullReloadRequired", mismatch)
+                .append("fullReloadReason", mismatch ? "count mismatch (local " + local + ", Focus " + remote + ")" : null)
+                .append("lastRun", lastRun);
+        db.getCollection(STATE_COLLECTION).replaceOne(Filters.eq("_id", resource.collection()), doc, new ReplaceOptions().upsert(true));
+        lags.put(resource.name(), remote - local);
+        lastFinished = now;
+        runState().count("resourceRuns", 1);
+        FlowState flow = flow(resource.name());
+        for (String counter : List.of("lines", "created", "updated", "deleted")) {
+            flow.count(counter, stats.get(counter));
+        }
+        stats.errors().forEach(flow::error);
+        flow.runSummarized(stats);
+        stats.add("local", local).add("remote", remote);
+        return stats.summary();
+    }
+
+    /**
+     * A run or a resource's run failed: recorded in the flow state; its state document is left as it was, so the
+     * next run repeats the same window. Returns the log line.
+     */
+    public String failed(Exchange exchange) {
+        // a careless API may echo credentials in its error body: masked like every log line
+        String reason = io.syncroutes.infra.LogMasking.mask(reason(exchange));
+        ResourceRun run = exchange.getProperty(ResourceRun.PROPERTY, ResourceRun.class);
+        if (run == null) {
+            FlowState all = runState();
+            all.count("failedRuns", 1);
+            all.error("run", reason);
+            configured.forEach(name -> flow(name).error("run", reason));
+            return "Focus run failed before any resource was synced: " + reason + "; nothing changed, the next run tries again";
+        }
+        if (!run.fail()) {
+            return null;
+        }
+        SyncStats stats = run.stats();
+        stats.error(run.resource().name(), reason);
+        stats.finish();
+        FlowState flow = flow(run.resource().name());
+        flow.count("failedRuns", 1);
+        flow.error(run.resource().name(), reason);
+        flow.runSummarized(stats);
+        return stats.summary() + ": FAILED, state unchanged, the next run repeats this window";
+    }
+
+    /** Seconds since a resource last finished a run (the sync_last_run_age_seconds gauge); -1 before the first. */
+    public double lastRunAgeSeconds() {
+        Instant last = lastFinished;
+        return last == null ? -1 : java.time.Duration.between(last, Instant.now()).toMillis() / 1000.0;
+    }
+
+    /** Why a run failed, in words: an unreachable API is named as such (the JDK's own message is often empty). */
+    private String reason(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        java.net.ConnectException refused = Failures.find(cause, java.net.ConnectException.class);
+        if (refused != null) {
+            return "Focus API unreachable at " + apiUrl + " (ConnectException" + (refused.getMessage() == null ? "" : ": " + refused.getMessage()) + ")";
+        }
+        io.syncroutes.shared.OAuth2TokenProvider.TokenException login = Failures.find(cause, io.syncroutes.shared.OAuth2TokenProvider.TokenException.class);
+        if (login != null) {
+            // never the answer's body: it may carry a token (FocusLogin words it so)
+            return "Focus API login (POST /api/v1/auth) answered " + login.status() + " instead of 201 {token}";
+        }
+        java.net.http.HttpTimeoutException timeout = Failures.find(cause, java.net.http.HttpTimeoutException.class);
+        if (timeout != null) {
+            return "Focus API did not answer in time at " + apiUrl + " (" + timeout.getMessage() + ")";
+        }
+        Failures.Failure failure = Failures.of(cause);
+        return failure.reason() + (failure.body().isEmpty() ? "" : ": " + failure.body());
+    }
+
+    /** The state of the flow as a whole ({@code resources}): failed runs, and the lag summed over every resource. */
+    private FlowState runState() {
+        return syncState.flow("resources").mode(modeDescription)
+                .lag("Focus rows minus local rows at the last run, all resources", () -> lags.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** The flow state of one resource ({@code resources-<name>} in /observe/sync), with its lag: Focus count minus local count. */
+    private FlowState flow(String resource) {
+        return syncState.flow("resources-" + resource).mode(modeDescription)
+                .lag("Focus rows minus local rows at the last run", () -> lags.getOrDefault(resource, -1L));
+    }
+
+    private String newDeltaTimestamp(ResourceRun run) {
+        Instant newest = run.newest();
+        String stored = run.deltaTimestamp();
+        if (newest == null) {
+            return stored;
+        }
+        Instant previous = stored == null ? null : ResourceRun.parse(stored);
+        return previous != null && previous.isAfter(newest) ? stored : newest.toString();
+    }
+
+    private void ensureIndexes(FocusResource resource, MongoCollection<Document> rows) {
+        if (indexed.contains(resource.collection())) {
+            return;
+        }
+        // rows are keyed by the primary key as _id (unique by itself); one index on the cursor columns
+        if (!resource.cursorColumns().isEmpty()) {
+            try {
+                rows.createIndex(Indexes.ascending(resource.cursorColumns()), new IndexOptions().name("cursor"));
+            } catch (RuntimeException e) {
+                LOG.info("Focus {}: no index on {} ({}); the delta timestamp is kept in {} anyway", resource.name(),
+                        resource.cursorColumns(), e.getMessage(), STATE_COLLECTION);
+            }
+        }
+        indexed.add(resource.collection());
+    }
+
+    private static void request(Exchange exchange, String path, String query) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(null);
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, path);
+        if (query != null) {
+            exchange.getMessage().setHeader(Exchange.HTTP_QUERY, query);
+        }
+        exchange.getMessage().setHeader("Accept", "application/x-ndjson, application/json");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

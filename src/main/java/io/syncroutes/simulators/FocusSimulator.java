@@ -1,0 +1,473 @@
+package io.syncroutes.simulators;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A stand-in for the Focus data-exchange API over real HTTP (Vert.x): {@code POST /api/v1/auth} answered 201
+ * {@code {token}} (tokens expire), the schema, {@code full|created|updated|deleted/lines} streamed as
+ * newline-delimited JSON with back-pressure, and {@code state} ({@code total_items}). Rows live in memory with
+ * {@code created_at}/{@code updated_at} set as the real API sets them; a resource can also be synthetic (N rows
+ * generated while streaming, for the benchmark). Faults on request: an invalid line, a deletion the delta feed
+ * never reports, expired tokens.
+ */
+public final class FocusSimulator implements AutoCloseable {
+
+    /** A column of a resource's schema. */
+    public record Column(String name, boolean primaryKey, String type) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK = 64 * 1024;
+
+    private final String user;
+    private final String password;
+    private final String businessService;
+    private final String country;
+    private final Duration tokenLifetime;
+    private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final AtomicLong lastStamp = new AtomicLong();
+    private Vertx vertx;
+    private HttpServer server;
+
+    public FocusSimulator(String user, String password, String businessService, String country, Duration tokenLifetime) {
+        this.user = user;
+        this.password = password;
+        this.businessService = businessService;
+        this.country = country;
+        this.tokenLifetime = tokenLifetime;
+    }
+
+    /** Starts listening on {@code port} (0 = any free port); returns the port. */
+    public int start(String host, int port) throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        return server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    /** Base URL of the API, e.g. {@code http://127.0.0.1:8089}. */
+    public String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    // ---- data -------------------------------------------------------------------------------------------------
+
+    /** Declares a resource (its schema attributes, in order). */
+    public FocusSimulator resource(String name, List<Column> columns) {
+        resources.put(name, new Resource(name, List.copyOf(columns), 0));
+        return this;
+    }
+
+    /** The reference resource {@code promotions}: {@code id} (uuid, primary key), name, discount, valid_from, tags, created_at, updated_at. */
+    public FocusSimulator promotions(String name) {
+        return resource(name, promotionColumns());
+    }
+
+    /** A resource of {@code rows} synthetic promotions generated while streamed (nothing stored): see {@link #generatedLine}. */
+    public FocusSimulator generated(String name, long rows) {
+        resources.put(name, new Resource(name, promotionColumns(), rows));
+        return this;
+    }
+
+    public static List<Column> promotionColumns() {
+        return List.of(new Column("id", true, "uuid"), new Column("name", false, "string"),
+                new Column("discount", false, "float64"), new Column("valid_from", false, "date"),
+                new Column("tags", false, "[]string"), new Column("created_at", false, "time"), new Column("updated_at", false, "time"));
+    }
+
+    /** Line {@code i} (1-based) of a generated resource's full load: a promotion as the reference shows one. */
+    public static String generatedLine(long i) {
+        return "{\"id\": \"" + generatedId(i) + "\", \"name\": \"Promotion " + i + "\", \"discount\": " + (i % 50) / 100.0
+                + ", \"valid_from\": \"2025-03-01\", \"tags\": [\"spring\", \"p" + (i % 7) + "\"], "
+                + "\"created_at\": \"2025-02-20T09:00:00Z\", \"updated_at\": null}";
+    }
+
+    /** The primary key of generated row {@code i}. */
+    public static String generatedId(long i) {
+        return String.format(Locale.ROOT, "7f1c0c5e-1111-4a1b-9c1d-%012d", i);
+    }
+
+    /**
+     * Creates or updates a row: fields are merged into the stored row; a new row gets {@code created_at} now and
+     * {@code updated_at} null, a changed one {@code updated_at} now. Returns the stored row.
+     */
+    public ObjectNode put(String resource, ObjectNode fields) {
+        Resource res = resource(resource);
+        String key = res.key(fields);
+        synchronized (res) {
+            Row old = res.rows.get(key);
+            ObjectNode row = old == null ? JSON.createObjectNode() : old.data.deepCopy();
+            row.setAll(fields.deepCopy());
+            Instant now = stamp();
+            if (old == null) {
+                row.put("created_at", now.toString());
+                row.putNull("updated_at");
+                res.rows.put(key, new Row(row, now, null));
+            } else {
+                row.put("created_at", old.data.get("created_at").asText());
+                row.put("updated_at", now.toString());
+                res.rows.put(key, new Row(row, old.created, now));
+            }
+            return row.deepCopy();
+        }
+    }
+
+    /** Deletes a row by its primary-key values; the deleted feed reports it. */
+    public boolean delete(String resource, ObjectNode key) {
+        Resource res = resource(resource);
+        synchronized (res) {
+            Row old = res.rows.remove(res.key(key));
+            if (old == null) {
+                return false;
+            }
+            ObjectNode keyOnly = JSON.createObjectNode();
+            res.primaryKey.forEach(column -> keyOnly.set(column, old.data.get(column)));
+            res.deleted.add(new Deletion(keyOnly, stamp()));
+            return true;
+        }
+    }
+
+    /** Deletes a row without the deleted feed ever reporting it (a gap in the API): only a full load sees it. */
+    public boolean deleteUnreported(String resource, ObjectNode key) {
+        Resource res = resource(resource);
+        return res.rows.remove(res.key(key)) != null;
+    }
+
+    /** The next lines response of {@code resource} carries an invalid JSON line at {@code lineNumber} (1-based), once. */
+    public void corruptNextResponse(String resource, int lineNumber) {
+        resource(resource).corruptLine = lineNumber;
+    }
+
+    /** Every token issued so far is expired from now on. */
+    public void expireTokens() {
+        tokens.replaceAll((token, expiry) -> Instant.EPOCH);
+    }
+
+    /** Every token issued so far. */
+    public List<String> issuedTokens() {
+        return List.copyOf(tokens.keySet());
+    }
+
+    public int rowCount(String resource) {
+        return resource(resource).rows.size();
+    }
+
+    /** The stored rows of a resource, in key order. */
+    public List<ObjectNode> rows(String resource) {
+        return resource(resource).rows.values().stream().map(row -> row.data.deepCopy()).toList();
+    }
+
+    /** How many requests of a kind ({@code auth}, {@code schema}, {@code full}, {@code created}, {@code updated}, {@code deleted}, {@code state}, {@code 401}) were answered. */
+    public long requests(String kind) {
+        AtomicLong count = requests.get(kind);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Demo activity: creates, updates or deletes a random promotion of {@code resource}. */
+    public String randomChange(String resource) {
+        Resource res = resource(resource);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<Row> rows = new ArrayList<>(res.rows.values());
+        int dice = random.nextInt(10);
+        if (rows.size() < 5 || dice < 5) {
+            ObjectNode row = JSON.createObjectNode().put("id", UUID.randomUUID().toString())
+                    .put("name", "Promotion " + random.nextInt(1000)).put("discount", random.nextInt(50) / 100.0)
+                    .put("valid_from", "2025-0" + (1 + random.nextInt(9)) + "-01");
+            row.putArray("tags").add(random.nextBoolean() ? "spring" : "summer");
+            return "created " + put(resource, row).get("id").asText();
+        }
+        Row victim = rows.get(random.nextInt(rows.size()));
+        if (dice < 9) {
+            ObjectNode change = victim.data.deepCopy().put("discount", random.nextInt(50) / 100.0);
+            return "updated " + put(resource, change).get("id").asText();
+        }
+        delete(resource, victim.data);
+        return "deleted " + victim.data.get("id").asText();
+    }
+
+    /** The next timestamp: now (millisecond precision), strictly after the previous one. */
+    private Instant stamp() {
+        long now = System.currentTimeMillis();
+        return Instant.ofEpochMilli(lastStamp.updateAndGet(last -> Math.max(last + 1, now)));
+    }
+
+    private Resource resource(String name) {
+        Resource res = resources.get(name);
+        if (res == null) {
+            throw new IllegalArgumentException("no resource " + name);
+        }
+        return res;
+    }
+
+    // ---- HTTP -------------------------------------------------------------------------------------------------
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            try {
+                answer(request, body.toString());
+            } catch (RuntimeException | IOException e) {
+                send(request.response(), 500, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())));
+            }
+        });
+    }
+
+    private void answer(HttpServerRequest request, String body) throws IOException {
+        String[] path = request.path().replaceAll("/+$", "").split("/");
+        // "", api, v1, auth | "", api, v1, {bs}, resource, schema | "", api, v1, {bs}, resource, {name}, {country}, {mode}, lines|state
+        if (path.length == 4 && path[3].equals("auth") && request.method().name().equals("POST")) {
+            auth(request, body);
+            return;
+        }
+        if (path.length < 6 || !path[1].equals("api") || !path[2].equals("v1") || !path[4].equals("resource")) {
+            send(request.response(), 404, JSON.createObjectNode().put("error", "no such endpoint"));
+            return;
+        }
+        String token = request.getHeader("authorization");
+        Instant expiry = token == null ? null : tokens.get(token);
+        if (expiry == null || !Instant.now().isBefore(expiry)) {
+            count("401");
+            send(request.response(), 401, JSON.createObjectNode().put("error", "invalid or expired token"));
+            return;
+        }
+        if (!path[3].equals(businessService)) {
+            send(request.response(), 404, JSON.createObjectNode().put("error", "unknown business service " + path[3]));
+            return;
+        }
+        if (path.length == 6 && path[5].equals("schema")) {
+            count("schema");
+            send(request.response(), 200, schema());
+            return;
+        }
+        Resource res = path.length >= 8 ? resources.get(path[5]) : null;
+        if (res == null || !path[6].equals(country)) {
+            send(request.response(), 404, JSON.createObjectNode().put("error", "unknown resource or country"));
+            return;
+        }
+        if (path.length == 8 && path[7].equals("state")) {
+            count("state");
+            // the count as of delta_timestamp (rows created since then are not counted yet), or of now without one
+            Instant at = parseTimestamp(request.getParam("delta_timestamp"));
+            long total = at == null || res.generated > 0 ? res.size()
+                    : res.rows.values().stream().filter(row -> !row.created.isAfter(at)).count();
+            send(request.response(), 200, JSON.createObjectNode().put("total_items", total));
+            return;
+        }
+        if (path.length != 9 || !path[8].equals("lines")) {
+            send(request.response(), 404, JSON.createObjectNode().put("error", "no such endpoint"));
+            return;
+        }
+        String mode = path[7];
+        Iterator<String> lines;
+        if (mode.equals("full")) {
+            lines = res.generated > 0 ? generatedLines(res.generated)
+                    : res.rows.values().stream().map(row -> row.data.toString()).iterator();
+        } else {
+            Instant since = parseTimestamp(request.getParam("delta_timestamp"));
+            if (since == null) {
+                send(request.response(), 400, JSON.createObjectNode().put("error", "delta_timestamp is required"));
+                return;
+            }
+            switch (mode) {
+                case "created" -> lines = rowsWhere(res, row -> row.created.isAfter(since));
+                case "updated" -> lines = rowsWhere(res, row -> !row.created.isAfter(since) && row.updated != null && row.updated.isAfter(since));
+                case "deleted" -> lines = res.deleted.stream().filter(d -> d.at.isAfter(since)).map(d -> d.key.toString()).iterator();
+                default -> {
+                    send(request.response(), 404, JSON.createObjectNode().put("error", "unknown mode " + mode));
+                    return;
+                }
+            }
+        }
+        count(mode);
+        int corrupt = res.corruptLine;
+        res.corruptLine = 0;
+        HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
+                .putHeader("Content-Type", "application/x-ndjson");
+        pump(response, corrupt > 0 ? corrupted(lines, corrupt) : lines);
+    }
+
+    private static Iterator<String> rowsWhere(Resource res, Predicate<Row> filter) {
+        return res.rows.values().stream().filter(filter).map(row -> row.data.toString()).iterator();
+    }
+
+    /** Writes lines in chunks while the connection takes them, resuming when it drains. */
+    private void pump(HttpServerResponse response, Iterator<String> lines) {
+        while (!response.writeQueueFull() && lines.hasNext()) {
+            StringBuilder chunk = new StringBuilder(CHUNK + 512);
+            while (chunk.length() < CHUNK && lines.hasNext()) {
+                chunk.append(lines.next()).append('\n');
+            }
+            response.write(Buffer.buffer(chunk.toString()));
+        }
+        if (lines.hasNext()) {
+            response.drainHandler(v -> pump(response, lines));
+        } else {
+            response.end();
+        }
+    }
+
+    private static Iterator<String> generatedLines(long rows) {
+        return new Iterator<>() {
+            private long next = 1;
+
+            @Override
+            public boolean hasNext() {
+                return next <= rows;
+            }
+
+            @Override
+            public String next() {
+                if (next > rows) {
+                    throw new NoSuchElementException();
+                }
+                return generatedLine(next++);
+            }
+        };
+    }
+
+    /** {@code lines} with an invalid JSON line inserted as line {@code lineNumber} (when the response gets that far). */
+    private static Iterator<String> corrupted(Iterator<String> lines, int lineNumber) {
+        return new Iterator<>() {
+            private int n;
+
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext() || n == lineNumber - 1;
+            }
+
+            @Override
+            public String next() {
+                n++;
+                return n == lineNumber ? "{\"id\": \"broken\", \"name\": \"cut off" : lines.next();
+            }
+        };
+    }
+
+    private void auth(HttpServerRequest request, String body) throws IOException {
+        count("auth");
+        JsonNode login = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        if (!user.equals(login.path("username").asText()) || !password.equals(login.path("password").asText())) {
+            send(request.response(), 401, JSON.createObjectNode().put("error", "invalid credentials"));
+            return;
+        }
+        String token = "focus-" + UUID.randomUUID();
+        tokens.put(token, Instant.now().plus(tokenLifetime));
+        send(request.response(), 201, JSON.createObjectNode().put("token", token));
+    }
+
+    private ObjectNode schema() {
+        ObjectNode all = JSON.createObjectNode();
+        ObjectNode byName = all.putObject("resources");
+        resources.values().stream().sorted((a, b) -> a.name.compareTo(b.name)).forEach(res -> {
+            ObjectNode resource = byName.putObject(res.name);
+            ArrayNode attributes = resource.putArray("attributes");
+            for (Column column : res.columns) {
+                attributes.addObject().putObject(column.name()).put("primary_key", column.primaryKey())
+                        .put("foreign_key", false).put("type", column.type());
+            }
+            resource.putArray("allowedQueryModes").add("full").add("created").add("updated").add("deleted");
+        });
+        return all;
+    }
+
+    private static Instant parseTimestamp(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException notOffset) {
+            try {
+                return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notLocal) {
+                return null;
+            }
+        }
+    }
+
+    private void count(String kind) {
+        requests.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private static void send(HttpServerResponse response, int status, JsonNode body) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    @Override
+    public void close() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    private record Row(ObjectNode data, Instant created, Instant updated) {
+    }
+
+    private record Deletion(ObjectNode key, Instant at) {
+    }
+
+    private static final class Resource {
+        final String name;
+        final List<Column> columns;
+        final List<String> primaryKey;
+        final long generated;
+        final ConcurrentSkipListMap<String, Row> rows = new ConcurrentSkipListMap<>();
+        final ConcurrentLinkedQueue<Deletion> deleted = new ConcurrentLinkedQueue<>();
+        volatile int corruptLine;
+
+        Resource(String name, List<Column> columns, long generated) {
+            this.name = name;
+            this.columns = columns;
+            this.primaryKey = columns.stream().filter(Column::primaryKey).map(Column::name).toList();
+            this.generated = generated;
+        }
+
+        String key(JsonNode fields) {
+            Map<String, String> key = new LinkedHashMap<>();
+            for (String column : primaryKey) {
+                JsonNode value = fields.get(column);
+                if (value == null || value.isNull()) {
+                    throw new IllegalArgumentException(name + ": primary-key column " + column + " missing");
+                }
+                key.put(column, value.asText());
+            }
+            return key.toString();
+        }
+
+        long size() {
+            return generated > 0 ? generated : rows.size();
+        }
+    }
+}

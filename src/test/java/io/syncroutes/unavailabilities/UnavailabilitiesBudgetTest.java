@@ -1,0 +1,50 @@
+package io.syncroutes.unavailabilities;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run stops cleanly when its request budget per environment is spent (no request beyond it), and the next run
+ * resumes with the resources the last one did not reach.
+ */
+class UnavailabilitiesBudgetTest extends UnavailabilitiesTestSupport {
+
+    @Override
+    protected Properties flowProperties() {
+        Properties props = new Properties();
+        props.put("qargo.request-budget", "6");
+        return props;
+    }
+
+    @Test
+    void aSpentBudgetStopsTheRunAndTheNextRunResumes() throws Exception {
+        List<String> locals = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String master = master().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+            locals.add(local().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
+            master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
+        }
+
+        // local: 1 resource page + 2 per resource (read, create): the budget of 6 covers two resources
+        String first = runNow();
+        assertThat(counter(first, "created")).isEqualTo(2);
+        assertThat(counter(first, "deferred")).isEqualTo(2);
+        assertThat(counter(first, "errors")).isZero();
+        assertThat(first).contains("stopped: request budget of 6 for the local environment spent");
+        assertThat(local().requests() - local().tokenRequests()).isLessThanOrEqualTo(6);
+        assertThat(local().unavailabilities(locals.get(0))).hasSize(1);
+        assertThat(local().unavailabilities(locals.get(3))).isEmpty();
+        assertThat(flowState().getLag()).isEqualTo(2);
+
+        String second = runNow();
+        assertThat(counter(second, "created")).isEqualTo(2);
+        assertThat(flowState().getLag()).isEqualTo(counter(second, "deferred"));
+        assertThat(locals).allSatisfy(local -> assertThat(local().unavailabilities(local)).hasSize(1));
+    }
+}
