@@ -2,9 +2,11 @@
 # Work-order benchmark: inbound and outbound routes vs raw MongoDB-driver baselines, same server, one run.
 #   bench/workorders.sh [--records=100000] [--per-file=1000] [--backend=memory|h2] [--rounds=2]
 #   bench/workorders.sh --big-file-mb=1024 [--xmx=256m]     # one huge array file through a 256 MB app
+#   bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000]
+#                                  # 10,000 one-object files and 100 files of 1,000 records vs a raw loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/classpath.sh
 main=io.syncroutes.bench.WorkOrdersBench
-for arg in "$@"; do case "$arg" in --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;; esac; done
+for arg in "$@"; do case "$arg" in --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;; --files) main=io.syncroutes.bench.WorkOrderFilesBench;; esac; done
 exec java -Xmx12g -cp "$BENCH_CP" "$main" "$@"

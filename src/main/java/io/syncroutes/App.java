@@ -3,6 +3,7 @@ package io.syncroutes;
 import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.infra.InfraConfiguration;
+import io.syncroutes.infra.RoutesLocation;
 import io.syncroutes.products.ProductsConfiguration;
 import io.syncroutes.resources.ResourcesConfiguration;
 import io.syncroutes.unavailabilities.UnavailabilitiesConfiguration;
@@ -20,6 +21,9 @@ public final class App {
 
     public static void main(String... args) throws Exception {
         Main main = new Main();
+        if (!RoutesLocation.configure(main, System.getenv("ROUTES_DIR"), java.nio.file.Path.of(""))) {
+            System.exit(2);
+        }
         configure(main.configure());
         if (Arrays.asList(args).contains("--demo")) {
             main.addOverrideProperty("sync.demo", "true");

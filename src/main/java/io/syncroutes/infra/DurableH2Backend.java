@@ -3,29 +3,90 @@ package io.syncroutes.infra;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * mongo-java-server's H2 backend, made durable: its MVStore otherwise commits in the background about once a
- * second, so a write it acknowledged could vanish on a crash. This backend commits before it answers a write.
+ * mongo-java-server's H2 backend, made durable and bounded. Durable: its MVStore otherwise commits in the
+ * background about once a second, so a write it acknowledged could vanish on a crash; this backend commits before
+ * it answers a write. Bounded: every commit writes a new chunk, and the chunks it replaces would only be reused
+ * after the MVStore's retention time, so a store taking many small writes grew by tens of KB per write; here old
+ * chunks are reused at once (as with the embedded broker, a crash of the app loses nothing acknowledged, a power
+ * loss may), the background writer compacts chunks that are less than half full, and the file is rewritten to its
+ * live data when it closes. Few commits keep it small: the work-order import writes many files' records in one
+ * bulk write.
  */
 public class DurableH2Backend extends H2Backend {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DurableH2Backend.class);
     private static final Set<String> WRITE_COMMANDS = Set.of(
             "insert", "update", "delete", "findandmodify", "createindexes", "dropindexes",
             "drop", "dropdatabase", "create", "renamecollection");
+    /** Chunks under this fill rate (%) are rewritten by the MVStore's background writer. */
+    private static final int AUTO_COMPACT_FILL_RATE = 50;
+
+    /** A store file larger than this is compacted before it is opened. */
+    private static final long COMPACT_AT_OPEN_BYTES = 64L * 1024 * 1024;
+
+    private final MVStore store;
 
     public DurableH2Backend(String fileName) {
-        super(fileName);
+        this(open(fileName));
+    }
+
+    private DurableH2Backend(MVStore store) {
+        super(store);
+        this.store = store;
+    }
+
+    private static MVStore open(String fileName) {
+        java.io.File file = new java.io.File(fileName);
+        if (file.length() > COMPACT_AT_OPEN_BYTES) {
+            // e.g. a store grown by an earlier version, or not compacted because the app was killed
+            long before = file.length();
+            MVStoreTool.compact(fileName, false);
+            LOG.info("Embedded MongoDB store compacted at start: {} KB -> {} KB", before / 1024, file.length() / 1024);
+        }
+        MVStore store = new MVStore.Builder().fileName(fileName).autoCompactFillRate(AUTO_COMPACT_FILL_RATE).open();
+        store.setRetentionTime(0);
+        return store;
     }
 
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         Document answer = super.handleCommand(channel, databaseName, command, query);
-        if (WRITE_COMMANDS.contains(command.toLowerCase(java.util.Locale.ROOT))) {
+        if (WRITE_COMMANDS.contains(command.toLowerCase(Locale.ROOT))) {
             commit();
         }
         return answer;
+    }
+
+    /** Closes the store, then rewrites its file to the live data only (copied to a temporary file, then renamed over it). */
+    @Override
+    public void close() {
+        String fileName = store.getFileStore() == null ? null : store.getFileStore().getFileName();
+        synchronized (this) {
+            super.close();
+        }
+        if (fileName != null) {
+            long before = new java.io.File(fileName).length();
+            try {
+                MVStoreTool.compact(fileName, false);
+                LOG.info("Embedded MongoDB store compacted on stop: {} KB -> {} KB", before / 1024, new java.io.File(fileName).length() / 1024);
+            } catch (RuntimeException e) {
+                // housekeeping only: the store as it was is complete
+                LOG.warn("Embedded MongoDB store not compacted on stop ({}); it is complete as it is", e.toString());
+            }
+        }
+    }
+
+    /** The size of the store's file in bytes. */
+    public long fileSize() {
+        return store.getFileStore() == null ? 0 : store.getFileStore().size();
     }
 }

@@ -2,6 +2,8 @@ package io.syncroutes.infra;
 
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.apache.qpid.server.model.SystemConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded AMQP 0-9-1 broker (Apache Qpid Broker-J) used when no RABBITMQ_HOST is configured. With the
@@ -75,8 +78,15 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
         attributes.put("initialConfigurationLocation", initialConfig.toUri().toString());
         attributes.put("startupLoggedToSystemOut", false);
         attributes.put("context", context);
-        launcher = new SystemLauncher();
+        AtomicReference<SystemConfig<?>> system = new AtomicReference<>();
+        launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+            @Override
+            public void onContainerResolve(SystemConfig<?> systemConfig) {
+                system.set(systemConfig);
+            }
+        });
         launcher.startup(attributes);
+        removeBrokerShutdownHook(system.get());
         if (!listening()) {
             throw new IllegalStateException("the embedded AMQP broker did not start on " + host + ":" + port
                     + " (port in use? set RABBITMQ_EMBEDDED_PORT)");
@@ -90,6 +100,30 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
         if (launcher != null) {
             launcher.shutdown();
             launcher = null;
+            LOG.info("The embedded AMQP broker stopped");
+        }
+    }
+
+    /**
+     * Qpid registers a JVM shutdown hook of its own, which on SIGTERM stops the broker while the routes using it are
+     * still stopping (hundreds of lines of stack traces). Without it the broker stops as a Camel service: after the
+     * routes, which finish or hand back their in-flight messages first.
+     */
+    private static void removeBrokerShutdownHook(SystemConfig<?> systemConfig) {
+        Object broker = systemConfig == null ? null : systemConfig.getContainer();
+        try {
+            Class<?> type = broker.getClass();
+            while (type != null && java.util.Arrays.stream(type.getDeclaredFields()).noneMatch(f -> f.getName().equals("_shutdownHook"))) {
+                type = type.getSuperclass();
+            }
+            if (type == null) {
+                throw new NoSuchFieldException("_shutdownHook in " + broker.getClass().getName());
+            }
+            java.lang.reflect.Field hook = type.getDeclaredField("_shutdownHook");
+            hook.setAccessible(true);
+            Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("Embedded AMQP broker: could not remove its own shutdown hook ({}); on SIGTERM it may stop before the routes", e.toString());
         }
     }
 

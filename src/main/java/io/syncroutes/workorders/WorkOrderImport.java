@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.bulk.BulkWriteUpsert;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
@@ -12,15 +14,20 @@ import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.JsonRecordReader;
 import io.syncroutes.shared.JsonSchemaValidator;
-import io.syncroutes.shared.LongSet;
 import io.syncroutes.shared.SyncStats;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.mongodb.MongoDbConstants;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultExchange;
 import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
-import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,19 +37,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The inbound work-order file, as the route sees it: a stream of bulk-upsert batches (valid records,
- * translated), rejected records written with their reasons to the error folder, and where the file goes after.
+ * The inbound work-order files, as the route sees them. The files of one poll are aggregated into one batch (their
+ * completions, the move to done, handed over to it); the batch streams their records, validated and translated,
+ * in bulk writes of up to {@code batchSize} records shared by many files; in each bulk write only the newest
+ * version of a work order goes in (by {@code lastUpdateDate}, ties: the later one), and each file then moves to
+ * done, or to the error folder when it cannot be read.
  */
 public class WorkOrderImport {
 
-    /** Exchange property holding the {@link Run} of the file in progress. */
+    /** Exchange property holding the {@link Batch} being imported. */
     public static final String RUN = "workOrderImport";
-
+    private static final String COMPLETIONS = RUN + ".completions";
+    private static final String FILES = RUN + ".files";
+    private static final String WRITE = RUN + ".write";
+    private static final Logger LOG = LoggerFactory.getLogger("io.syncroutes.workorders.inbound");
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -52,6 +70,8 @@ public class WorkOrderImport {
     private final Path errorDir;
     private final int batchSize;
     private final FlowState state;
+    /** Files sent to the error folder instead of done, by name, until the file component asks where they go. */
+    private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state) {
@@ -63,60 +83,150 @@ public class WorkOrderImport {
         this.batchSize = batchSize;
     }
 
-    /** Opens the file; the split pulls its upsert batches one at a time, so the file is never held whole. */
-    public Iterator<List<WriteModel<Document>>> batches(@Body File file, Exchange exchange) throws IOException {
-        Run run = new Run(file);
-        exchange.setProperty(RUN, run);
-        exchange.setProperty(SyncStats.PROPERTY, run.stats);
-        return run;
-    }
-
-    /** Counts what one bulk write did. */
-    public void written(@Body BulkWriteResult result, @ExchangeProperty(SyncStats.PROPERTY) SyncStats stats) {
-        stats.add("upserted", result.getUpserts().size() + (long) result.getMatchedCount());
-        stats.add("new", result.getUpserts().size());
-    }
-
-    /** Ends a file that went in: closes it and its rejects, and returns the stats line. */
-    public SyncStats finish(@ExchangeProperty(RUN) Run run) throws IOException {
-        run.close();
-        state.runFinished(run.stats.finish());
-        return run.stats;
-    }
-
-    /** Ends a file that cannot be processed: it goes to the error folder, with a sidecar stating the reason. */
-    public String rejectFile(Exchange exchange) throws IOException {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        Run run = exchange.getProperty(RUN, Run.class);
-        String reason = reason(cause);
-        ObjectNode sidecar = mapper.createObjectNode()
-                .put("file", name)
-                .put("reason", reason)
-                .put("failedAt", Instant.now().toString());
-        if (run != null) {
-            run.close();
-            run.stats.add("filesRejected", 1);
-            run.stats.error(name, reason);
-            state.runFinished(run.stats.finish());
-            sidecar.put("recordsRead", run.stats.get("read"));
-            sidecar.put("recordsUpserted", run.stats.get("upserted"));
-            sidecar.put("recordsRejected", run.stats.get("rejected"));
-        } else {
-            state.count("filesRejected", 1);
-            state.error(name, reason);
+    /**
+     * Before the aggregator: takes the file's completion (move to done or error, or leave it in place on failure)
+     * off the file's exchange, so that it runs when the batch holding the file ends, not before its records are in.
+     */
+    public void handOver(Exchange exchange) {
+        Exchange holder = new DefaultExchange(exchange.getContext());
+        exchange.getUnitOfWork().handoverSynchronization(holder);
+        List<Synchronization> completions = holder.getExchangeExtension().handoverCompletions();
+        List<Synchronization> replayed = new ArrayList<>();
+        if (completions != null) {
+            completions.forEach(completion -> replayed.add(new OnFileExchange(completion, exchange)));
         }
-        Files.createDirectories(errorDir);
-        mapper.writerWithDefaultPrettyPrinter().writeValue(errorDir.resolve(name + ".error.json").toFile(), sidecar);
-        exchange.setProperty(RUN + ".destination", errorDir.resolve(name).toString());
-        return reason;
+        exchange.setProperty(COMPLETIONS, replayed);
     }
 
-    /** Where the file component moves the file once the exchange is done: the done folder, or the error folder. */
+    /**
+     * A file's completion, run when its batch ends but on the file's own exchange (which holds the file's read
+     * lock): the file commits (moves) when the batch succeeded, and rolls back (stays) when it failed.
+     */
+    private record OnFileExchange(Synchronization completion, Exchange file) implements Synchronization {
+        @Override
+        public void onComplete(Exchange batch) {
+            completion.onComplete(file);
+        }
+
+        @Override
+        public void onFailure(Exchange batch) {
+            if (file.getException() == null) {
+                file.setException(batch.getException() != null ? batch.getException()
+                        : new org.apache.camel.CamelExchangeException("the batch holding this file failed", batch));
+            }
+            completion.onFailure(file);
+        }
+    }
+
+    /** Collects the files of one poll, in order, with their completions, into one exchange. */
+    public AggregationStrategy filesOfOnePoll() {
+        return new AggregationStrategy() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Exchange aggregate(Exchange batch, Exchange file) {
+                Exchange into = batch == null ? file : batch;
+                if (batch == null) {
+                    file.setProperty(FILES, new ArrayList<File>());
+                    file.setProperty(COMPLETIONS + ".all", new ArrayList<Synchronization>());
+                }
+                into.getProperty(FILES, List.class).add(file.getMessage().getBody(File.class));
+                List<Synchronization> completions = file.getProperty(COMPLETIONS, List.class);
+                if (completions != null) {
+                    into.getProperty(COMPLETIONS + ".all", List.class).addAll(completions);
+                }
+                return into;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public void onCompletion(Exchange batch) {
+                List<Synchronization> completions = batch.getProperty(COMPLETIONS + ".all", List.class);
+                completions.forEach(batch.getExchangeExtension()::addOnCompletion);
+                batch.removeProperty(COMPLETIONS + ".all");
+                batch.removeProperty(COMPLETIONS);
+                batch.getMessage().setBody(batch.removeProperty(FILES));
+            }
+        };
+    }
+
+    /** Opens the batch of files; the split pulls its bulk writes one at a time, so no file is ever held whole. */
+    public Iterator<Write> batches(@Body List<File> files, Exchange exchange) {
+        Batch batch = new Batch(files);
+        exchange.setProperty(RUN, batch);
+        return batch;
+    }
+
+    /** The query of the stored versions of this bulk write's work orders (by number only: the unique index serves it). */
+    public Bson storedVersions(@Body Write write, Exchange exchange) {
+        exchange.setProperty(WRITE, write);
+        exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, Projections.include("number", "updatedAt"));
+        return Filters.in("number", new ArrayList<>(write.byNumber.keySet()));
+    }
+
+    /**
+     * The upserts of this bulk write: a record older than the version stored is not written, but counted as
+     * stale and listed with its reason in its file's {@code .rejected.ndjson}.
+     */
+    public List<WriteModel<Document>> newestOnly(@Body List<Document> stored, @ExchangeProperty(WRITE) Write write, Exchange exchange) {
+        exchange.getMessage().removeHeader(MongoDbConstants.FIELDS_PROJECTION);
+        Map<Object, Date> storedDates = new HashMap<>(stored.size() * 2);
+        for (Document doc : stored) {
+            // a stored version without a date (written by something else) is replaced
+            if (doc.get("updatedAt") instanceof Date updatedAt) {
+                storedDates.put(doc.get("number"), updatedAt);
+            }
+        }
+        List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
+        for (Pending record : write.byNumber.values()) {
+            Date current = storedDates.get(record.number());
+            if (current != null && record.updatedAt().before(current)) {
+                record.file().stale(record, "stale: lastUpdateDate " + record.updatedAt().toInstant()
+                        + " is older than the stored version's " + current.toInstant() + "; the stored version is kept");
+                continue;
+            }
+            write.written.add(record);
+            upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), new Document("$set", record.fields()), UPSERT));
+        }
+        return upserts;
+    }
+
+    /** Counts what one bulk write did, for each file whose records it held. */
+    public void written(@Body BulkWriteResult result, @ExchangeProperty(WRITE) Write write) {
+        for (Pending record : write.written) {
+            record.file().stats.increment("upserted");
+        }
+        for (BulkWriteUpsert upsert : result.getUpserts()) {
+            write.written.get(upsert.getIndex()).file().stats.increment("new");
+        }
+    }
+
+    /** Ends a batch whose records are all in MongoDB: one line per file; unreadable files go to the error folder. */
+    public String finish(@ExchangeProperty(RUN) Batch batch) throws IOException {
+        return batch.finish(null);
+    }
+
+    /**
+     * Ends a batch that failed for another reason than MongoDB being unreachable: every file of it goes to the
+     * error folder with {@code <file>.error.json} stating why (the records already written stay).
+     */
+    public String rejectBatch(Exchange exchange) throws IOException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Batch batch = exchange.getProperty(RUN, Batch.class);
+        if (batch == null) {
+            Object body = exchange.getMessage().getBody();
+            @SuppressWarnings("unchecked")
+            List<File> files = body instanceof List<?> list ? (List<File>) list
+                    : List.of(exchange.getMessage().getBody(File.class));
+            batch = new Batch(files);
+        }
+        return batch.finish(reason(cause));
+    }
+
+    /** Where the file component moves a file once its batch has ended: the done folder, or the error folder. */
     public String destination(Exchange exchange) {
-        String rejected = exchange.getProperty(RUN + ".destination", String.class);
-        return rejected != null ? rejected
-                : doneDir.resolve(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class)).toString();
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String rejected = rejectedFiles.remove(name);
+        return rejected != null ? rejected : doneDir.resolve(name).toString();
     }
 
     private static String reason(Throwable cause) {
@@ -135,57 +245,173 @@ public class WorkOrderImport {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /** One file being imported: reads records lazily, validates, translates, and hands out upsert batches. */
-    public final class Run implements Iterator<List<WriteModel<Document>>>, Closeable {
+    /** A valid record waiting for its bulk write. */
+    record Pending(FileRun file, long index, JsonNode record, Object number, Date updatedAt, Document fields) {
+    }
 
-        private final String name;
-        private final InputStream in;
-        private final JsonRecordReader reader;
-        private final LongSet orderNumbers = new LongSet();
-        private final SyncStats stats;
-        private BufferedWriter rejects;
-        private List<WriteModel<Document>> nextBatch;
-        private boolean closed;
+    /** One bulk write: at most one record per work order, the newest seen (ties: the later one). */
+    public static final class Write {
+        final Map<Object, Pending> byNumber = new LinkedHashMap<>();
+        final List<Pending> written = new ArrayList<>();
 
-        Run(File file) throws IOException {
-            this.name = file.getName();
-            this.in = Files.newInputStream(file.toPath());
-            this.reader = new JsonRecordReader(mapper, in);
-            this.stats = new SyncStats("workorders-inbound", name, "read", "upserted", "new", "rejected");
+        /** Adds a record; an older version of the same work order already in this write, or this one, is stale. */
+        void add(Pending record) {
+            Pending other = byNumber.get(record.number());
+            if (other == null) {
+                byNumber.put(record.number(), record);
+            } else if (!record.updatedAt().before(other.updatedAt())) {
+                other.file().stale(other, "stale: a newer or equal version (lastUpdateDate " + record.updatedAt().toInstant()
+                        + ") follows in " + record.file().name + " at index " + record.index() + "; that one is imported");
+                byNumber.put(record.number(), record);
+            } else {
+                record.file().stale(record, "stale: lastUpdateDate " + record.updatedAt().toInstant() + " is older than "
+                        + other.updatedAt().toInstant() + " of the version in " + other.file().name + " at index "
+                        + other.index() + "; that one is imported");
+            }
+        }
+
+        int size() {
+            return byNumber.size();
+        }
+    }
+
+    /** The files of one poll: reads their records in order, lazily, and hands out bulk writes of up to batchSize records. */
+    public final class Batch implements Iterator<Write> {
+
+        private final List<FileRun> files = new ArrayList<>();
+        private final Instant startedAt = Instant.now();
+        private int current;
+        private int writes;
+        private Write next;
+
+        Batch(List<File> files) {
+            files.forEach(f -> this.files.add(new FileRun(f)));
         }
 
         @Override
         public boolean hasNext() {
-            if (nextBatch == null && !closed) {
-                nextBatch = readBatch();
+            if (next == null) {
+                next = read();
             }
-            return nextBatch != null && !nextBatch.isEmpty();
+            return next.size() > 0;
         }
 
         @Override
-        public List<WriteModel<Document>> next() {
+        public Write next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            List<WriteModel<Document>> batch = nextBatch;
-            nextBatch = null;
-            return batch;
+            Write write = next;
+            next = null;
+            writes++;
+            return write;
         }
 
-        private List<WriteModel<Document>> readBatch() {
-            List<WriteModel<Document>> batch = new ArrayList<>(batchSize);
-            JsonNode record;
-            while (batch.size() < batchSize && (record = reader.next()) != null) {
-                stats.increment("read");
-                WriteModel<Document> upsert = upsert(record, reader.index());
-                if (upsert != null) {
-                    batch.add(upsert);
+        private Write read() {
+            Write write = new Write();
+            while (write.size() < batchSize && current < files.size()) {
+                FileRun file = files.get(current);
+                Pending record;
+                try {
+                    record = file.next();
+                } catch (RuntimeException | IOException e) {
+                    file.failed = reason(e);
+                    file.closeQuietly();
+                    current++;
+                    continue;
+                }
+                if (record == null) {
+                    current++;
+                } else if (record != FileRun.REJECTED) {
+                    write.add(record);
                 }
             }
-            return batch;
+            return write;
         }
 
-        private WriteModel<Document> upsert(JsonNode record, long index) {
+        /** Closes every file; logs one line each; a file that failed (or every file, given a reason) goes to the error folder. */
+        String finish(String batchFailure) throws IOException {
+            long records = 0;
+            int rejected = 0;
+            for (FileRun file : files) {
+                file.closeQuietly();
+                if (batchFailure != null && file.failed == null) {
+                    file.failed = batchFailure;
+                }
+                file.stats.finish();
+                if (file.failed != null) {
+                    rejected++;
+                    rejectFile(file);
+                } else {
+                    state.runFinished(file.stats);
+                    LOG.info("{}", file.stats.summary());
+                }
+                records += file.stats.get("read");
+            }
+            return String.format("batch of %d files: %d records in %d bulk writes, %d files rejected, in %d ms",
+                    files.size(), records, writes, rejected, java.time.Duration.between(startedAt, Instant.now()).toMillis());
+        }
+
+        private void rejectFile(FileRun file) throws IOException {
+            file.stats.add("filesRejected", 1);
+            file.stats.error(file.name, file.failed);
+            state.runFinished(file.stats);
+            ObjectNode sidecar = mapper.createObjectNode()
+                    .put("file", file.name)
+                    .put("reason", file.failed)
+                    .put("failedAt", Instant.now().toString())
+                    .put("recordsRead", file.stats.get("read"))
+                    .put("recordsUpserted", file.stats.get("upserted"))
+                    .put("recordsRejected", file.stats.get("rejected"))
+                    .put("recordsStale", file.stats.get("stale"));
+            Files.createDirectories(errorDir);
+            mapper.writerWithDefaultPrettyPrinter().writeValue(errorDir.resolve(file.name + ".error.json").toFile(), sidecar);
+            rejectedFiles.put(file.name, errorDir.resolve(file.name).toString());
+            LOG.warn("{}: rejected, moved to the error folder: {}", file.name, file.failed);
+        }
+    }
+
+    /** One file of a batch: its reader, its stats, its rejected records. */
+    final class FileRun {
+
+        static final Pending REJECTED = new Pending(null, -1, null, null, null, null);
+
+        private final File path;
+        private final String name;
+        private final SyncStats stats;
+        private InputStream in;
+        private JsonRecordReader reader;
+        private BufferedWriter rejects;
+        private boolean rejectsStarted;
+        private boolean ended;
+        private String failed;
+
+        FileRun(File path) {
+            this.path = path;
+            this.name = path.getName();
+            this.stats = new SyncStats("workorders-inbound", name, "read", "upserted", "new", "rejected", "stale");
+        }
+
+        /** The next valid record, {@link #REJECTED} for an invalid one, or null at the end of the file. */
+        Pending next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            if (reader == null) {
+                in = Files.newInputStream(path.toPath());
+                reader = new JsonRecordReader(mapper, in);
+            }
+            JsonNode record = reader.next();
+            if (record == null) {
+                ended = true;
+                closeReader();
+                return null;
+            }
+            stats.increment("read");
+            return validate(record, reader.index());
+        }
+
+        private Pending validate(JsonNode record, long index) {
             if (!record.isObject()) {
                 return reject(index, record, List.of("record is not a JSON object"));
             }
@@ -199,16 +425,21 @@ public class WorkOrderImport {
             } catch (IllegalArgumentException e) {
                 return reject(index, record, List.of(e.getMessage()));
             }
-            long orderNo = record.get("orderNo").longValue();
-            if (!orderNumbers.add(orderNo)) {
-                return reject(index, record, List.of("duplicate orderNo " + orderNo
-                        + " in this file: only its first occurrence is imported"));
-            }
-            return new UpdateOneModel<>(Filters.eq("number", fields.get("number")), new Document("$set", fields), UPSERT);
+            return new Pending(this, index, record, fields.get("number"), fields.getDate("updatedAt"), fields);
         }
 
-        private WriteModel<Document> reject(long index, JsonNode record, List<String> reasons) {
+        private Pending reject(long index, JsonNode record, List<String> reasons) {
             stats.increment("rejected");
+            writeRejected(index, record, reasons);
+            return REJECTED;
+        }
+
+        void stale(Pending record, String reason) {
+            stats.increment("stale");
+            writeRejected(record.index(), record.record(), List.of(reason));
+        }
+
+        private void writeRejected(long index, JsonNode record, List<String> reasons) {
             ObjectNode line = mapper.createObjectNode().put("file", name).put("index", index);
             if (record.has("orderNo")) {
                 line.set("orderNo", record.get("orderNo"));
@@ -217,27 +448,42 @@ public class WorkOrderImport {
             line.set("record", record);
             try {
                 if (rejects == null) {
+                    // a stale record may be found after the file was closed: then it is appended
                     Files.createDirectories(errorDir);
-                    rejects = Files.newBufferedWriter(errorDir.resolve(name + ".rejected.ndjson"), StandardCharsets.UTF_8);
+                    rejects = rejectsStarted
+                            ? Files.newBufferedWriter(errorDir.resolve(name + ".rejected.ndjson"), StandardCharsets.UTF_8,
+                                    java.nio.file.StandardOpenOption.APPEND)
+                            : Files.newBufferedWriter(errorDir.resolve(name + ".rejected.ndjson"), StandardCharsets.UTF_8);
+                    rejectsStarted = true;
                 }
                 rejects.write(mapper.writeValueAsString(line));
                 rejects.newLine();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write rejected record to " + errorDir, e);
             }
-            return null;
         }
 
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
+        private void closeReader() throws IOException {
+            try (InputStream closingIn = in; JsonRecordReader closingReader = reader) {
+                reader = null;
+                in = null;
             }
-            closed = true;
-            try (in; reader) {
+        }
+
+        void closeQuietly() {
+            ended = true;
+            try {
+                closeReader();
+            } catch (IOException ignored) {
+                // nothing left to read from it
+            }
+            try {
                 if (rejects != null) {
                     rejects.close();
+                    rejects = null;
                 }
+            } catch (IOException e) {
+                failed = failed != null ? failed : "cannot write " + name + ".rejected.ndjson: " + e.getMessage();
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
- * {@code workOrderExport}. (Bound in {@link #configure}, once: they hold the flows' sync state.)
+ * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation). (Bound in {@link #configure}, once: they hold the flows' sync state.)
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
@@ -45,10 +45,12 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
 
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
-        context.getRegistry().bind("workOrderImport", new WorkOrderImport(
+        WorkOrderImport importer = new WorkOrderImport(
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
-                batchSize, inbound));
+                batchSize, inbound);
+        context.getRegistry().bind("workOrderImport", importer);
+        context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));

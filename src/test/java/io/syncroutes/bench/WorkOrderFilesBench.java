@@ -1,0 +1,205 @@
+package io.syncroutes.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+import io.syncroutes.Fixtures;
+import io.syncroutes.infra.EmbeddedMongo;
+import io.syncroutes.workorders.WorkOrderTranslator;
+import org.apache.camel.main.Main;
+import org.bson.Document;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.syncroutes.bench.BenchSupport.await;
+import static io.syncroutes.bench.BenchSupport.count;
+
+/**
+ * Work-order files, small and big: 10,000 one-object files, and 100 files of 1,000 records, through the inbound
+ * route, each beside a raw loop of the same work on the same server (list the folder, read and parse each file,
+ * translate, upsert 1,000 records per bulk write, rename each file to done once its records are written). Run with
+ * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--rounds=2]};
+ * the last round is reported, earlier ones (a tenth of the size) warm the JIT.
+ */
+public final class WorkOrderFilesBench {
+
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+
+    public static void main(String... argv) throws Exception {
+        Map<String, String> args = BenchSupport.args(argv);
+        int small = Integer.parseInt(args.getOrDefault("small", "10000"));
+        int big = Integer.parseInt(args.getOrDefault("big", "100"));
+        int perBig = Integer.parseInt(args.getOrDefault("per-big", "1000"));
+        int rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
+        EmbeddedMongo.Backend backend = EmbeddedMongo.Backend.valueOf(args.getOrDefault("backend", "memory").toUpperCase(Locale.ROOT));
+        Path work = Files.createTempDirectory("sync-routes-bench");
+        EmbeddedMongo server = new EmbeddedMongo(backend, work.resolve("mongo"), "127.0.0.1", 0);
+        server.start();
+        List<String> report = new ArrayList<>();
+        try (MongoClient client = MongoClients.create(server.uri())) {
+            MongoCollection<Document> collection = client.getDatabase("bench").getCollection("workorders");
+            for (int round = 1; round <= rounds; round++) {
+                boolean last = round == rounds;
+                int smallFiles = last ? small : Math.max(100, small / 10);
+                int bigFiles = last ? big : Math.max(1, big / 10);
+                Path dir = work.resolve("round-" + round);
+                Result smallResult = run(collection, server.uri(), dir.resolve("small"), smallFiles, 1);
+                Result bigResult = run(collection, server.uri(), dir.resolve("big"), bigFiles, perBig);
+                if (last) {
+                    report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds)",
+                            backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors()));
+                    report.addAll(smallResult.lines(String.format("%,d one-object files", smallFiles)));
+                    report.addAll(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)));
+                }
+                BenchSupport.delete(dir);
+            }
+            if (backend == EmbeddedMongo.Backend.H2) {
+                report.add(String.format("H2 store while running: %,d KB", Files.size(work.resolve("mongo/sync-routes.mv")) / 1024));
+            }
+        } finally {
+            server.stop();
+        }
+        if (backend == EmbeddedMongo.Backend.H2) {
+            report.add(String.format("H2 store after stop (compacted): %,d KB", Files.size(work.resolve("mongo/sync-routes.mv")) / 1024));
+        }
+        BenchSupport.delete(work);
+        System.out.println();
+        report.forEach(System.out::println);
+    }
+
+    private record Result(long files, long records, long baselineNanos, long routeNanos) {
+        List<String> lines(String what) {
+            return List.of(
+                    line(what + ": raw loop", baselineNanos),
+                    line(what + ": route", routeNanos),
+                    String.format(Locale.ROOT, "  %-40s %6.1f %% of the raw loop", what + ": route vs raw loop", 100.0 * baselineNanos / routeNanos));
+        }
+
+        private String line(String name, long nanos) {
+            double seconds = nanos / 1e9;
+            return String.format(Locale.ROOT, "  %-40s %,8d files %,9d records in %6.2f s = %,8.0f files/s %,9.0f records/s",
+                    name, files, records, seconds, files / seconds, records / seconds);
+        }
+    }
+
+    private static Result run(MongoCollection<Document> collection, String uri, Path dir, int files, int perFile) throws Exception {
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        int n = 0;
+        for (int f = 0; f < files; f++) {
+            byte[] content;
+            if (perFile == 1) {
+                content = Fixtures.JSON.writeValueAsBytes(Fixtures.workOrder(++n, "2025-01-01T00:00:00.123456+02:00"));
+            } else {
+                ArrayNode array = Fixtures.JSON.createArrayNode();
+                for (int i = 0; i < perFile; i++) {
+                    array.add(Fixtures.workOrder(++n, "2025-01-01T00:00:00.123456+02:00"));
+                }
+                content = Fixtures.JSON.writeValueAsBytes(array);
+            }
+            Files.write(staging.resolve(String.format("orders-%06d.json", f)), content);
+        }
+        long records = n;
+
+        // raw loop: list, read and parse, translate, upsert 1,000 per bulk write, rename each file once written
+        collection.drop();
+        collection.createIndex(Indexes.ascending("number"), new IndexOptions().unique(true));
+        Path inbound = Files.createDirectories(dir.resolve("baseline-inbound"));
+        Path done = Files.createDirectories(dir.resolve("baseline-done"));
+        moveAll(staging, inbound);
+        WorkOrderTranslator translator = new WorkOrderTranslator();
+        long t0 = System.nanoTime();
+        List<Path> names;
+        try (Stream<Path> list = Files.list(inbound)) {
+            names = list.sorted().toList();
+        }
+        List<WriteModel<Document>> batch = new ArrayList<>(1000);
+        List<Path> pending = new ArrayList<>();
+        for (Path file : names) {
+            JsonNode json = Fixtures.JSON.readTree(Files.readAllBytes(file));
+            for (JsonNode record : json.isArray() ? json : List.of(json)) {
+                Document doc = translator.toTracos(record);
+                batch.add(new UpdateOneModel<>(Filters.eq("number", doc.get("number")), new Document("$set", doc), UPSERT));
+                if (batch.size() == 1000) {
+                    collection.bulkWrite(batch);
+                    batch.clear();
+                    renameAll(pending, done);
+                }
+            }
+            pending.add(file);
+        }
+        if (!batch.isEmpty()) {
+            collection.bulkWrite(batch);
+        }
+        renameAll(pending, done);
+        long baseline = System.nanoTime() - t0;
+        check(collection, records, count(done), files, "raw loop");
+
+        // the route: files moved in while it is stopped, timed from its start until every file is in done
+        collection.drop();
+        Path routeInbound = Files.createDirectories(dir.resolve("inbound"));
+        Path routeDone = dir.resolve("done");
+        moveAll(done, routeInbound);
+        Map<String, String> properties = new HashMap<>();
+        properties.put("mongo.uri", uri);
+        properties.put("mongo.database", "bench");
+        properties.put("http.port", "0");
+        properties.put("workorders.inbound.dir", routeInbound.toString());
+        properties.put("workorders.done.dir", routeDone.toString());
+        properties.put("workorders.error.dir", dir.resolve("error").toString());
+        properties.put("workorders.outbound.dir", dir.resolve("outbound").toString());
+        properties.put("workorders.inbound.poll-ms", "50");
+        properties.put("workorders.export.interval-ms", "3600000");
+        properties.put("camel.main.routes-reload-enabled", "false");
+        Main app = BenchSupport.startApp(properties);
+        long route;
+        try {
+            app.getCamelContext().getRouteController().stopRoute("workorders-inbound");
+            await("unique index", 30_000, () -> collection.listIndexes().into(new ArrayList<>()).size() > 1);
+            t0 = System.nanoTime();
+            app.getCamelContext().getRouteController().startRoute("workorders-inbound");
+            await("every file in done", 900_000, () -> count(routeDone) == files);
+            route = System.nanoTime() - t0;
+        } finally {
+            app.stop();
+        }
+        check(collection, records, count(routeDone), files, "route");
+        return new Result(files, records, baseline, route);
+    }
+
+    private static void check(MongoCollection<Document> collection, long records, long doneFiles, long files, String what) {
+        if (collection.countDocuments() != records || doneFiles != files) {
+            throw new IllegalStateException(what + ": " + collection.countDocuments() + " documents for " + records
+                    + " records, " + doneFiles + " files done of " + files);
+        }
+    }
+
+    private static void moveAll(Path from, Path to) throws Exception {
+        try (Stream<Path> list = Files.list(from)) {
+            for (Path file : (Iterable<Path>) list::iterator) {
+                Files.move(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    private static void renameAll(List<Path> files, Path done) throws Exception {
+        for (Path file : files) {
+            Files.move(file, done.resolve(file.getFileName()));
+        }
+        files.clear();
+    }
+}
