@@ -23,10 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RouteStepIdsTest {
 
     /**
-     * Route files whose missing ids are their own flows' to add (products: issue 12; cases and resources: their
-     * {@code from} and error-handler steps); remove a name once its file is complete.
+     * Route files whose missing ids are their own flows' to add (products: issue 12); remove a name once its file is
+     * complete.
      */
-    private static final Set<String> PENDING = Set.of("products.camel.yaml", "cases.camel.yaml", "resources.camel.yaml");
+    private static final Set<String> PENDING = Set.of("products.camel.yaml");
 
     @TestFactory
     Stream<DynamicTest> everyStepOfEveryRouteHasAnId() throws IOException {
