@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -30,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -42,7 +38,7 @@ import java.util.function.Predicate;
  * generated while streaming, for the benchmark). Faults on request: an invalid line, a deletion the delta feed
  * never reports, expired tokens.
  */
-public final class FocusSimulator implements AutoCloseable {
+public final class FocusSimulator extends HttpSimulator {
 
     /** A column of a resource's schema. */
     public record Column(String name, boolean primaryKey, String type) {
@@ -60,8 +56,6 @@ public final class FocusSimulator implements AutoCloseable {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final AtomicLong lastStamp = new AtomicLong();
-    private Vertx vertx;
-    private HttpServer server;
 
     public FocusSimulator(String user, String password, String businessService, String country, Duration tokenLifetime) {
         this.user = user;
@@ -71,16 +65,10 @@ public final class FocusSimulator implements AutoCloseable {
         this.tokenLifetime = tokenLifetime;
     }
 
-    /** Starts listening on {@code port} (0 = any free port); returns the port. */
-    public int start(String host, int port) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        return server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-    }
 
     /** Base URL of the API, e.g. {@code http://127.0.0.1:8089}. */
     public String url() {
-        return "http://127.0.0.1:" + server.actualPort();
+        return root();
     }
 
     // ---- data -------------------------------------------------------------------------------------------------
@@ -234,7 +222,8 @@ public final class FocusSimulator implements AutoCloseable {
 
     // ---- HTTP -------------------------------------------------------------------------------------------------
 
-    private void handle(HttpServerRequest request) {
+    @Override
+    protected void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
             try {
                 answer(request, body.toString());
@@ -425,12 +414,6 @@ public final class FocusSimulator implements AutoCloseable {
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
-    @Override
-    public void close() {
-        if (vertx != null) {
-            vertx.close();
-        }
-    }
 
     private record Row(ObjectNode data, Instant created, Instant updated) {
     }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -25,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -37,7 +33,7 @@ import java.util.function.Predicate;
  * takes the next 64-bit logical timestamp. Tests, the benchmark and the demo change cases between runs and can make
  * requests fail (status + Retry-After).
  */
-public final class IntempusSimulator implements AutoCloseable {
+public final class IntempusSimulator extends HttpSimulator {
 
     public static final String BASE_PATH = "/web/v1";
     private static final String CASE_PATH = BASE_PATH + "/case/";
@@ -70,8 +66,6 @@ public final class IntempusSimulator implements AutoCloseable {
     private final AtomicLong pageRequests = new AtomicLong();
     private final List<String> requestLog = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private Vertx vertx;
-    private HttpServer server;
     private long churnTimer = -1;
     private volatile boolean updatesWithoutBody;
 
@@ -93,16 +87,10 @@ public final class IntempusSimulator implements AutoCloseable {
         }
     }
 
-    /** Starts listening on {@code port} (0 = any free port); returns the port. */
-    public int start(String host, int port) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        return server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-    }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:8089/web/v1} (what INTEMPUS_API_URI is set to). */
     public String url() {
-        return "http://127.0.0.1:" + server.actualPort() + BASE_PATH;
+        return root() + BASE_PATH;
     }
 
     // --- state, for tests, the benchmark and the demo ------------------------------------------------------------
@@ -232,7 +220,8 @@ public final class IntempusSimulator implements AutoCloseable {
 
     // --- HTTP ------------------------------------------------------------------------------------------------------
 
-    private void handle(HttpServerRequest request) {
+    @Override
+    protected void handle(HttpServerRequest request) {
         requests.incrementAndGet();
         requestLog.add(request.method().name() + " " + request.uri() + " @" + System.currentTimeMillis());
         request.body().onSuccess(body -> {
@@ -443,12 +432,10 @@ public final class IntempusSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        if (vertx != null) {
-            if (churnTimer >= 0) {
-                vertx.cancelTimer(churnTimer);
-            }
-            vertx.close();
+        if (vertx != null && churnTimer >= 0) {
+            vertx.cancelTimer(churnTimer);
         }
+        super.close();
     }
 
     /** For a quick look: {@code cases} as id -> logical_timestamp. */

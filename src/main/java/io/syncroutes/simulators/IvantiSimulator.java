@@ -3,9 +3,6 @@ package io.syncroutes.simulators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -18,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * holding a thread (Vert.x timers), and can fail a share of calls with 503 + Retry-After. Used by the demo and
  * the benchmark; cheap enough not to be the bottleneck it measures.
  */
-public final class IvantiSimulator implements AutoCloseable {
+public final class IvantiSimulator extends HttpSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,8 +37,6 @@ public final class IvantiSimulator implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokenRequests = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
-    private Vertx vertx;
-    private HttpServer server;
 
     public IvantiSimulator(String clientId, String clientSecret, String apiKey, Duration latency, double transientFailureRate) {
         this.clientId = clientId;
@@ -52,16 +46,10 @@ public final class IvantiSimulator implements AutoCloseable {
         this.transientFailureRate = transientFailureRate;
     }
 
-    /** Starts listening on {@code port} (0 = any free port); returns the port. */
-    public int start(String host, int port) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        return server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-    }
 
     /** Base URL of the API, e.g. {@code http://127.0.0.1:8089}. */
     public String url() {
-        return "http://127.0.0.1:" + server.actualPort();
+        return root();
     }
 
     public long requests() {
@@ -81,7 +69,8 @@ public final class IvantiSimulator implements AutoCloseable {
         return Map.copyOf(products);
     }
 
-    private void handle(HttpServerRequest request) {
+    @Override
+    protected void handle(HttpServerRequest request) {
         requests.incrementAndGet();
         request.body().onSuccess(body -> {
             Reply reply = answer(request, body.toString(StandardCharsets.UTF_8));
@@ -161,10 +150,4 @@ public final class IvantiSimulator implements AutoCloseable {
         response.end(reply.body());
     }
 
-    @Override
-    public void close() {
-        if (vertx != null) {
-            vertx.close();
-        }
-    }
 }

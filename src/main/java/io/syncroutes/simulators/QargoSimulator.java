@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code cursor=} alone on the next call). Keeps everything in memory; can answer 429 + Retry-After, fail one
  * resource's calls, or revoke tokens on demand. Used by the tests, the benchmark and the demo.
  */
-public final class QargoSimulator implements AutoCloseable {
+public final class QargoSimulator extends HttpSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Reasons the simulator accepts (a subset of Qargo's UnavailabilityReason enum is enough to validate). */
@@ -42,20 +38,12 @@ public final class QargoSimulator implements AutoCloseable {
 
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private final Random demoRandom = new Random();
-    private Vertx vertx;
-    private HttpServer server;
 
     public QargoSimulator(String masterClientId, String masterSecret, String localClientId, String localSecret) {
         environments.put("master", new Environment("master", masterClientId, masterSecret));
         environments.put("local", new Environment("local", localClientId, localSecret));
     }
 
-    /** Starts listening on {@code port} (0 = any free port); returns the port. */
-    public int start(String host, int port) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        return server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-    }
 
     public Environment master() {
         return environments.get("master");
@@ -67,7 +55,7 @@ public final class QargoSimulator implements AutoCloseable {
 
     /** Base API URL of an environment, e.g. {@code http://127.0.0.1:8089/master/v1}. */
     public String apiUrl(Environment environment) {
-        return "http://127.0.0.1:" + server.actualPort() + "/" + environment.name + "/v1";
+        return root() + "/" + environment.name + "/v1";
     }
 
     /** Token endpoint of an environment. */
@@ -75,7 +63,8 @@ public final class QargoSimulator implements AutoCloseable {
         return apiUrl(environment) + "/auth/token";
     }
 
-    private void handle(HttpServerRequest request) {
+    @Override
+    protected void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
             Reply reply;
             String[] parts = request.path().split("/");
@@ -99,12 +88,6 @@ public final class QargoSimulator implements AutoCloseable {
     private record Reply(int status, String body, String retryAfter) {
     }
 
-    @Override
-    public void close() {
-        if (vertx != null) {
-            vertx.close();
-        }
-    }
 
     /**
      * Fills both environments with the same {@code resources} (different ids; drivers matched by employee number,
