@@ -2,6 +2,7 @@ package io.syncroutes.products;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
+import io.syncroutes.shared.CircuitBreakerRoutePolicy;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.Secrets;
@@ -39,6 +40,7 @@ public class ProductsSync {
     private final AtomicReference<SyncStats> batch = new AtomicReference<>();
 
     private final FlowState state;
+    private volatile CircuitBreakerRoutePolicy breaker;
 
     public ProductsSync(ProductMapper mapper, ProductQueues queues, Secrets secrets, FlowState state) {
         this.mapper = mapper;
@@ -107,6 +109,27 @@ public class ProductsSync {
         state.error(id, reason);
     }
 
+    /** The circuit breaker on Ivanti that {@link #holdBack} reports to. */
+    public ProductsSync breaker(CircuitBreakerRoutePolicy breaker) {
+        this.breaker = breaker;
+        return this;
+    }
+
+    /**
+     * Ivanti is unavailable for this message (transient failures outlasted the retries, or it rejected the
+     * credentials): the message goes back to the queue undelivered (not to the DLQ) and the circuit breaker
+     * counts the failure; enough of them pause the consumer until Ivanti answers again.
+     */
+    public void holdBack(Exchange exchange) {
+        String reason = secrets.mask(Failures.of(exchange).reason());
+        if (breaker != null) {
+            breaker.unavailable(exchange, reason);
+        }
+        requeue(exchange);
+        state.count("returned_to_queue", 1);
+        LOG.debug("product {}: Ivanti unavailable ({}); returned to the queue", exchange.getProperty(PRODUCT_ID), reason);
+    }
+
     /** Closes the current batch and starts the next; returns the closed one. */
     public SyncStats endBatch() {
         idleLooks = 0;
@@ -144,6 +167,12 @@ public class ProductsSync {
 
     /** Whether a drain still has work: messages ready in the queue, or in flight in the consumer route. */
     public boolean drainHasWork(Exchange exchange) {
+        if (breaker != null && !breaker.isClosed()) {
+            LOG.warn("drain stopped: Ivanti unavailable ({}); {} message(s) left queued for the next drain",
+                    state.getCircuitLastError(), queues.depth());
+            idleLooks = 2;
+            return false;
+        }
         long inflight = exchange.getContext().getInflightRepository().size("products-sync");
         boolean busy = queues.depth() > 0 || inflight > 0;
         // stop only after two idle looks in a row: a message handed to a consumer is briefly in neither count
