@@ -142,7 +142,7 @@ public final class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePol
         if (now < nextProbeAt) {
             return false;
         }
-        transition("half-open", null);
+        transition("half-open");
         try {
             probe.check();
             return true;
@@ -152,7 +152,7 @@ public final class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePol
             probeDelay = Math.min(probeDelay * 2, probeMaxDelayMs);
             nextProbeAt = System.currentTimeMillis() + probeDelay;
             LOG.debug("{} still unavailable ({}); next probe in {} ms", system, reason, probeDelay);
-            transition("open", null);
+            transition("open");
             return false;
         }
     }
@@ -167,7 +167,7 @@ public final class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePol
             LOG.warn("{} unavailable ({}): {} paused, messages stay queued; probing {} from {} s, backing off to {} s",
                     system, state.getCircuitLastError(), route.getRouteId(), system, probeDelayMs / 1000.0, probeMaxDelayMs / 1000.0);
         }
-        transition("open", route);
+        transition("open");
     }
 
     @Override
@@ -178,13 +178,13 @@ public final class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePol
             LOG.info("{} answers again: {} resumed{}", system, route.getRouteId(),
                     since == null ? "" : " after " + Duration.between(since, Instant.now()).toSeconds() + " s");
         }
-        transition("closed", route);
+        transition("closed");
     }
 
     @Override
     protected void halfOpenCircuit(Route route) {
         super.halfOpenCircuit(route);
-        transition("half-open", route);
+        transition("half-open");
     }
 
     /** The consumer of a route that was stopped meanwhile (e.g. a drain ended) is not started again by the breaker. */
@@ -197,7 +197,7 @@ public final class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePol
         return super.resumeOrStartConsumer(consumer);
     }
 
-    private void transition(String to, Route route) {
+    private void transition(String to) {
         if (!to.equals(current)) {
             current = to;
             state.circuit(to, Instant.now());

@@ -5,7 +5,6 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.syncroutes.SyncRoutesTestSupport;
-import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +78,8 @@ class ObservabilityOutageTest extends SyncRoutesTestSupport {
 
         List<String> slow = new CopyOnWriteArrayList<>();
         List<String> notLive = new CopyOnWriteArrayList<>();
-        AtomicLong frozenAt = new AtomicLong();
+        // 0 before the freeze, 1 frozen, 2 thawed
+        java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
         AtomicLong downAt = new AtomicLong();
         AtomicLong upAgainAt = new AtomicLong();
         List<String> downReasons = new CopyOnWriteArrayList<>();
@@ -98,12 +98,12 @@ class ObservabilityOutageTest extends SyncRoutesTestSupport {
                         if (endpoint.equals("/observe/health/live") && response.statusCode() != 200) {
                             notLive.add(response.body());
                         }
-                        if (endpoint.equals("/observe/health/ready") && frozenAt.get() > 0) {
+                        if (endpoint.equals("/observe/health/ready") && phase.get() > 0) {
                             if (response.statusCode() == 503 && downAt.get() == 0) {
                                 downAt.set(System.nanoTime());
                                 downReasons.add(http.send(HttpRequest.newBuilder(URI.create(url("/observe/health?exposureLevel=full")))
                                         .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
-                            } else if (response.statusCode() == 200 && downAt.get() > 0 && upAgainAt.get() == 0 && frozenAt.get() < 0) {
+                            } else if (response.statusCode() == 200 && downAt.get() > 0 && upAgainAt.get() == 0 && phase.get() == 2) {
                                 upAgainAt.set(System.nanoTime());
                             }
                         }
@@ -132,29 +132,28 @@ class ObservabilityOutageTest extends SyncRoutesTestSupport {
         sleep(4_000);
         proxy.freeze();
         long freezeStart = System.nanoTime();
-        frozenAt.set(freezeStart);
+        phase.set(1);
         sleep(30_000);
         proxy.thaw();
-        frozenAt.set(-1);
+        phase.set(2);
 
         files.join();
-        await().atMost(Duration.ofSeconds(60)).until(() -> upAgainAt.get() > 0);
+        assertThat(downAt.get()).as("readiness went DOWN").isNotZero();
+        assertThat(Duration.ofNanos(downAt.get() - freezeStart)).as("within 5 s of the freeze").isLessThanOrEqualTo(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(60)).until(() -> upAgainAt.get() != 0);
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(dir("done").toFile().list()).hasSize(FILES));
         watching.set(false);
         watcher.join();
 
         assertThat(slow).as("every endpoint answered within 1 s, throughout").isEmpty();
         assertThat(notLive).as("liveness stays UP").isEmpty();
-        assertThat(downAt.get()).as("readiness went DOWN").isPositive();
-        assertThat(Duration.ofNanos(downAt.get() - freezeStart)).as("within 5 s of the freeze").isLessThanOrEqualTo(Duration.ofSeconds(5));
-        assertThat(downReasons.get(0)).contains("MongoDB").contains("has not answered");
+        assertThat(downReasons.get(0)).as("the reason").containsPattern("MongoDB at .* (does not answer|has not answered)");
         assertThat(dir("error").toFile().list()).isEmpty();
         try (MongoClient direct = MongoClients.create("mongodb://127.0.0.1:" + mongoPort)) {
             var collection = direct.getDatabase("tractian").getCollection("workorders");
             assertThat(collection.countDocuments()).as("every record once").isEqualTo((long) FILES * RECORDS_PER_FILE);
-            List<Object> numbers = collection.distinct("number", Object.class).into(new ArrayList<>());
-            assertThat(numbers).hasSize(FILES * RECORDS_PER_FILE);
-            assertThat(collection.countDocuments(new Document("number", FILES * RECORDS_PER_FILE))).isEqualTo(1);
+            List<org.bson.BsonValue> numbers = collection.distinct("number", org.bson.BsonValue.class).into(new ArrayList<>());
+            assertThat(numbers).as("no number twice").hasSize(FILES * RECORDS_PER_FILE);
         }
     }
 
