@@ -9,6 +9,7 @@ import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public class ProductsSync {
     static final String PRODUCT_ID = "productId";
     static final String IVANTI_BODY = "ivantiBody";
     private static final String DELIVERY_TAG = "productsDeliveryTag";
+    private static final String DELIVERY_CHANNEL = "productsDeliveryChannel";
     private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*\"([^\"]{1,200})\"");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductsSync.class);
@@ -56,6 +58,10 @@ public class ProductsSync {
      */
     public void prepare(Exchange exchange) {
         exchange.setProperty(DELIVERY_TAG, exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG));
+        // the channel the message came on itself: a cached channel's proxy would open a new channel once that one
+        // is closed (e.g. the consumer paused), where the delivery tag is unknown and the broker closes it again
+        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        exchange.setProperty(DELIVERY_CHANNEL, channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         exchange.setProperty(PRODUCT_ID, productIdIn(raw));
         JsonNode message = mapper.parse(raw == null ? new byte[0] : raw);
@@ -154,7 +160,7 @@ public class ProductsSync {
      * give it back to the broker, which delivers it again.
      */
     public void requeue(Exchange exchange) {
-        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Channel channel = deliveryChannel(exchange);
         Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
         if (channel != null && tag != null && channel.isOpen()) {
             try {
@@ -180,8 +186,13 @@ public class ProductsSync {
         return idleLooks < 2;
     }
 
+    private static Channel deliveryChannel(Exchange exchange) {
+        Channel channel = exchange.getProperty(DELIVERY_CHANNEL, Channel.class);
+        return channel != null ? channel : exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+    }
+
     private static void ack(Exchange exchange) {
-        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Channel channel = deliveryChannel(exchange);
         Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
         if (channel == null || tag == null) {
             return;
