@@ -37,7 +37,10 @@ public class InfraConfiguration implements CamelConfiguration {
             @Override
             public void onContextStarted(CamelContext started) {
                 security.install(started, port);
-                started.getRegistry().lookupByNameAndType("syncState", SyncState.class).registerGauges();
+                SyncState state = started.getRegistry().lookupByNameAndType("syncState", SyncState.class);
+                state.registerGauges();
+                // lag gauges computed in the background, served with their age (never on a request thread)
+                state.startLagRefresh(java.time.Duration.ofMillis(Long.parseLong(Settings.get(started, "sync.lag-refresh-ms"))));
             }
         });
 
@@ -65,20 +68,28 @@ public class InfraConfiguration implements CamelConfiguration {
                 LogMasking.add(new String(password));
             }
         }
+        long connectTimeout = Long.parseLong(Settings.get(context, "mongo.connect-timeout-ms"));
+        long socketTimeout = Long.parseLong(Settings.get(context, "mongo.socket-timeout-ms"));
         MongoClient client = MongoClients.create(mongoSettings(uri,
-                Long.parseLong(Settings.get(context, "mongo.server-selection-timeout-ms"))));
+                Long.parseLong(Settings.get(context, "mongo.server-selection-timeout-ms")), connectTimeout, socketTimeout));
         context.getRegistry().bind("mongoClient", MongoClient.class, client);
         context.addService(new Closing(client::close), true, true);
 
-        MongoClient healthClient = MongoClients.create(mongoSettings(uri, 1_000));
-        context.addService(new Closing(healthClient::close), true, true);
+        // readiness pings in the background with short timeouts of their own
+        long probeInterval = Long.parseLong(Settings.get(context, "health.probe-interval-ms"));
+        long probeTimeout = Long.parseLong(Settings.get(context, "health.probe-timeout-ms"));
+        MongoClient healthClient = MongoClients.create(mongoSettings(uri, Math.min(1_000, probeTimeout), probeTimeout, probeTimeout));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new MongoHealthCheck(healthClient));
+            MongoHealthCheck mongoCheck = new MongoHealthCheck(healthClient, new ConnectionString(uri).getHosts().toString(),
+                    java.time.Duration.ofMillis(probeInterval), java.time.Duration.ofMillis(probeTimeout));
+            context.addService(new Closing(mongoCheck::close), true, true);
+            health.register(mongoCheck);
             RoutesStartedHealthCheck routesStarted = new RoutesStartedHealthCheck();
             routesStarted.setCamelContext(context);
             health.register(routesStarted);
         }
+        context.addService(new Closing(healthClient::close), true, true);
     }
 
     /**
@@ -86,10 +97,29 @@ public class InfraConfiguration implements CamelConfiguration {
      * so an unavailable server fails an operation fast and Camel's redelivery takes over.
      */
     static MongoClientSettings mongoSettings(String uri, long serverSelectionTimeoutMs) {
+        return mongoSettings(uri, serverSelectionTimeoutMs, 0, 0);
+    }
+
+    /**
+     * Client settings with the timeouts that keep a frozen server (connections neither answer nor reset) from
+     * blocking a route forever: server selection, connect and socket read (0: the driver's default), each unless
+     * the connection string sets it. A timed-out operation fails with a MongoSocketReadTimeoutException and
+     * Camel redelivers it.
+     */
+    static MongoClientSettings mongoSettings(String uri, long serverSelectionTimeoutMs, long connectTimeoutMs, long socketTimeoutMs) {
+        String lower = uri.toLowerCase(Locale.ROOT);
         MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri));
-        if (!uri.toLowerCase(Locale.ROOT).contains("serverselectiontimeoutms")) {
+        if (!lower.contains("serverselectiontimeoutms")) {
             settings.applyToClusterSettings(c -> c.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS));
         }
+        settings.applyToSocketSettings(s -> {
+            if (connectTimeoutMs > 0 && !lower.contains("connecttimeoutms")) {
+                s.connectTimeout((int) connectTimeoutMs, TimeUnit.MILLISECONDS);
+            }
+            if (socketTimeoutMs > 0 && !lower.contains("sockettimeoutms")) {
+                s.readTimeout((int) socketTimeoutMs, TimeUnit.MILLISECONDS);
+            }
+        });
         return settings.build();
     }
 

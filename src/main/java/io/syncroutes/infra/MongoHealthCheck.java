@@ -5,17 +5,23 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.bson.Document;
 
+import java.time.Duration;
 import java.util.Map;
 
-/** Readiness: MongoDB answers a ping. (Liveness does not depend on it: a MongoDB outage is waited out, not restarted.) */
-public final class MongoHealthCheck extends AbstractHealthCheck {
+/**
+ * Readiness: MongoDB answers a ping. The ping runs in the background ({@link BackgroundProbe}); the check reads its
+ * last result, so /observe/health answers at once even when MongoDB is frozen. (Liveness does not depend on it: a
+ * MongoDB outage is waited out, not restarted.)
+ */
+public final class MongoHealthCheck extends AbstractHealthCheck implements AutoCloseable {
 
-    private final MongoClient client;
+    private final BackgroundProbe probe;
 
-    /** @param client a client with a short server-selection timeout, so the check answers quickly */
-    public MongoHealthCheck(MongoClient client) {
+    /** @param client a client whose connect, socket and server-selection timeouts are short */
+    public MongoHealthCheck(MongoClient client, String where, Duration interval, Duration timeout) {
         super("sync-routes", "mongodb");
-        this.client = client;
+        this.probe = new BackgroundProbe("MongoDB" + (where == null || where.isBlank() ? "" : " at " + where),
+                () -> client.getDatabase("admin").runCommand(new Document("ping", 1)), interval, timeout);
     }
 
     @Override
@@ -25,11 +31,20 @@ public final class MongoHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try {
-            client.getDatabase("admin").runCommand(new Document("ping", 1));
-            builder.up();
-        } catch (RuntimeException e) {
-            builder.message("MongoDB does not answer: " + e.getClass().getSimpleName()).down();
+        BackgroundProbe.Result result = probe.result();
+        if (result.since() != null) {
+            builder.detail(result.up() ? "up.since" : "down.since", result.since().toString());
         }
+        builder.message(result.message());
+        if (result.up()) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+
+    @Override
+    public void close() {
+        probe.close();
     }
 }

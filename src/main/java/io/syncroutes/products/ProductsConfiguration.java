@@ -4,6 +4,8 @@ import io.syncroutes.infra.Amqp;
 import io.syncroutes.infra.AmqpHealthCheck;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.infra.Settings;
+import io.syncroutes.shared.CircuitBreakerRoutePolicy;
+import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
@@ -23,6 +25,7 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import java.time.Clock;
@@ -118,15 +121,58 @@ public class ProductsConfiguration implements CamelConfiguration {
                 Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.retry.delay-ms"))),
                 Double.parseDouble(Settings.get(context, "ivanti.retry.multiplier")),
                 Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.retry.max-delay-ms"))), 0.2, Clock.systemUTC()));
+        FlowState flow = context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("products")
+                .mode(mode.equals("drain") ? "drain on cron " + Settings.get(context, "products.drain.cron") + " (UTC)" : "continuous");
+        // Ivanti down or rejecting the credentials: the consumer pauses (messages stay queued) until a probe succeeds
+        CircuitBreakerRoutePolicy breaker = new CircuitBreakerRoutePolicy("Ivanti", flow,
+                Integer.parseInt(Settings.get(context, "ivanti.breaker.failure-threshold")),
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.breaker.failure-window-ms"))),
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.breaker.probe-delay-ms"))),
+                Duration.ofMillis(Long.parseLong(Settings.get(context, "ivanti.breaker.probe-max-delay-ms"))),
+                new IvantiProbe(Settings.get(context, "ivanti.api-url"), Settings.get(context, "ivanti.breaker.probe-path"), token,
+                        Map.of("X-API-Key", Settings.get(context, "ivanti.api-key")), timeout));
+        context.getRegistry().bind("productsCircuitBreaker", breaker);
         context.getRegistry().bind("productsSync", new ProductsSync(
                 new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC()),
-                queues, secrets, context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("products")
-                        .mode(mode.equals("drain") ? "drain on cron " + Settings.get(context, "products.drain.cron") + " (UTC)" : "continuous")));
+                queues, secrets, flow).breaker(breaker));
+        ProductsRedrive redrive = new ProductsRedrive(connectionFactory instanceof CachingConnectionFactory caching
+                ? () -> caching.getRabbitConnectionFactory().newConnection(context.getName() + "-redrive")
+                : () -> {
+                    throw new IllegalStateException("re-drive needs a CachingConnectionFactory");
+                }, queues, Long.parseLong(Settings.get(context, "products.redrive.confirm-timeout-ms")));
+        context.getRegistry().bind("productsRedrive", redrive);
+        registerMBean(context, redrive);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new AmqpHealthCheck(connectionFactory));
+            AmqpHealthCheck amqpCheck = new AmqpHealthCheck(connectionFactory,
+                    Duration.ofMillis(Long.parseLong(Settings.get(context, "health.probe-interval-ms"))),
+                    Duration.ofMillis(Long.parseLong(Settings.get(context, "health.probe-timeout-ms"))));
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    amqpCheck.close();
+                }
+            }, true, true);
+            health.register(amqpCheck);
         }
         LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), Settings.get(context, "ivanti.api-url"));
     }
 
+    /** The dead-letter queue as an MBean (Hawtio: its re-drive operation), removed when the app stops. */
+    private static void registerMBean(CamelContext context, ProductsRedrive redrive) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("io.syncroutes:type=DeadLetters,flow=products");
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(new javax.management.StandardMBean(redrive, DeadLettersMBean.class), name);
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                if (server.isRegistered(name)) {
+                    server.unregisterMBean(name);
+                }
+            }
+        }, true, true);
+    }
 }

@@ -2,12 +2,14 @@ package io.syncroutes.products;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
+import io.syncroutes.shared.CircuitBreakerRoutePolicy;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public class ProductsSync {
     static final String PRODUCT_ID = "productId";
     static final String IVANTI_BODY = "ivantiBody";
     private static final String DELIVERY_TAG = "productsDeliveryTag";
+    private static final String DELIVERY_CHANNEL = "productsDeliveryChannel";
     private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*\"([^\"]{1,200})\"");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductsSync.class);
@@ -39,6 +42,7 @@ public class ProductsSync {
     private final AtomicReference<SyncStats> batch = new AtomicReference<>();
 
     private final FlowState state;
+    private volatile CircuitBreakerRoutePolicy breaker;
 
     public ProductsSync(ProductMapper mapper, ProductQueues queues, Secrets secrets, FlowState state) {
         this.mapper = mapper;
@@ -54,6 +58,10 @@ public class ProductsSync {
      */
     public void prepare(Exchange exchange) {
         exchange.setProperty(DELIVERY_TAG, exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG));
+        // the channel the message came on itself: a cached channel's proxy would open a new channel once that one
+        // is closed (e.g. the consumer paused), where the delivery tag is unknown and the broker closes it again
+        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        exchange.setProperty(DELIVERY_CHANNEL, channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         exchange.setProperty(PRODUCT_ID, productIdIn(raw));
         JsonNode message = mapper.parse(raw == null ? new byte[0] : raw);
@@ -107,6 +115,27 @@ public class ProductsSync {
         state.error(id, reason);
     }
 
+    /** The circuit breaker on Ivanti that {@link #holdBack} reports to. */
+    public ProductsSync breaker(CircuitBreakerRoutePolicy breaker) {
+        this.breaker = breaker;
+        return this;
+    }
+
+    /**
+     * Ivanti is unavailable for this message (transient failures outlasted the retries, or it rejected the
+     * credentials): the message goes back to the queue undelivered (not to the DLQ) and the circuit breaker
+     * counts the failure; enough of them pause the consumer until Ivanti answers again.
+     */
+    public void holdBack(Exchange exchange) {
+        String reason = secrets.mask(Failures.of(exchange).reason());
+        if (breaker != null) {
+            breaker.unavailable(exchange, reason);
+        }
+        requeue(exchange);
+        state.count("returned_to_queue", 1);
+        LOG.debug("product {}: Ivanti unavailable ({}); returned to the queue", exchange.getProperty(PRODUCT_ID), reason);
+    }
+
     /** Closes the current batch and starts the next; returns the closed one. */
     public SyncStats endBatch() {
         idleLooks = 0;
@@ -131,7 +160,7 @@ public class ProductsSync {
      * give it back to the broker, which delivers it again.
      */
     public void requeue(Exchange exchange) {
-        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Channel channel = deliveryChannel(exchange);
         Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
         if (channel != null && tag != null && channel.isOpen()) {
             try {
@@ -144,6 +173,12 @@ public class ProductsSync {
 
     /** Whether a drain still has work: messages ready in the queue, or in flight in the consumer route. */
     public boolean drainHasWork(Exchange exchange) {
+        if (breaker != null && !breaker.isClosed()) {
+            LOG.warn("drain stopped: Ivanti unavailable ({}); {} message(s) left queued for the next drain",
+                    state.getCircuitLastError(), queues.depth());
+            idleLooks = 2;
+            return false;
+        }
         long inflight = exchange.getContext().getInflightRepository().size("products-sync");
         boolean busy = queues.depth() > 0 || inflight > 0;
         // stop only after two idle looks in a row: a message handed to a consumer is briefly in neither count
@@ -151,8 +186,13 @@ public class ProductsSync {
         return idleLooks < 2;
     }
 
+    private static Channel deliveryChannel(Exchange exchange) {
+        Channel channel = exchange.getProperty(DELIVERY_CHANNEL, Channel.class);
+        return channel != null ? channel : exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+    }
+
     private static void ack(Exchange exchange) {
-        Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
+        Channel channel = deliveryChannel(exchange);
         Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
         if (channel == null || tag == null) {
             return;

@@ -31,6 +31,16 @@ public final class FlowState implements FlowStateMBean {
     private volatile Instant lastErrorAt;
     private volatile LongSupplier lag = () -> -1;
     private volatile String lagDescription = "";
+    // the lag as last computed in the background (SyncState refreshes it), never on a request thread
+    private volatile long cachedLag = -1;
+    private volatile Instant lagAt;
+    private volatile boolean lagInBackground;
+    private final java.util.concurrent.atomic.AtomicBoolean lagRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    // circuit breaker of the flow's remote system (null: the flow has none)
+    private volatile String circuitState;
+    private volatile Instant circuitSince;
+    private volatile String circuitLastError;
+    private volatile Instant circuitLastErrorAt;
 
     FlowState(String flow, Supplier<MeterRegistry> meters) {
         this.flow = flow;
@@ -47,6 +57,92 @@ public final class FlowState implements FlowStateMBean {
         this.lagDescription = description;
         this.lag = lag;
         return this;
+    }
+
+    /**
+     * Computes the lag now (called in the background by {@link SyncState}); {@link #getLag()} then serves this value
+     * with its age. Returns false without computing when the previous computation has not finished (e.g. its server
+     * does not answer).
+     */
+    public boolean refreshLag() {
+        if (!lagRefreshing.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            long value;
+            try {
+                value = lag.getAsLong();
+            } catch (RuntimeException e) {
+                value = -1;
+            }
+            cachedLag = value;
+            lagAt = Instant.now();
+            lagInBackground = true;
+            return true;
+        } finally {
+            lagRefreshing.set(false);
+        }
+    }
+
+    /** When the lag served was computed (null: not yet). */
+    @Override
+    public String getLagAt() {
+        Instant at = lagAt;
+        return at == null ? null : at.toString();
+    }
+
+    /** How old the lag served is, in ms (-1: not computed yet). */
+    @Override
+    public long getLagAgeMs() {
+        Instant at = lagAt;
+        return at == null ? -1 : Math.max(0, java.time.Duration.between(at, Instant.now()).toMillis());
+    }
+
+    /** The flow's circuit breaker changed state ({@code closed}, {@code open}, {@code half-open}). */
+    public FlowState circuit(String state, Instant since) {
+        this.circuitState = state;
+        this.circuitSince = since;
+        return this;
+    }
+
+    /** The last failure the flow's circuit breaker counted. */
+    public void circuitError(String reason) {
+        this.circuitLastError = reason;
+        this.circuitLastErrorAt = Instant.now();
+    }
+
+    /** The circuit breaker's state, or null when the flow has none. */
+    @Override
+    public String getCircuitState() {
+        return circuitState;
+    }
+
+    @Override
+    public String getCircuitSince() {
+        return circuitSince == null ? null : circuitSince.toString();
+    }
+
+    @Override
+    public String getCircuitLastError() {
+        return circuitLastError;
+    }
+
+    @Override
+    public String getCircuitLastErrorAt() {
+        return circuitLastErrorAt == null ? null : circuitLastErrorAt.toString();
+    }
+
+    /** The circuit state as a number for a gauge: 0 closed, 1 half-open, 2 open, -1 no breaker. */
+    public double circuitLevel() {
+        String state = circuitState;
+        if (state == null) {
+            return -1;
+        }
+        return switch (state) {
+            case "closed" -> 0;
+            case "half-open" -> 1;
+            default -> 2;
+        };
     }
 
     /** Adds to a running total (and its Micrometer counter). */
@@ -106,6 +202,16 @@ public final class FlowState implements FlowStateMBean {
         map.put("totals", getTotals());
         map.put("lag", getLag());
         map.put("lagDescription", lagDescription);
+        map.put("lagAt", getLagAt());
+        map.put("lagAgeMs", getLagAgeMs());
+        if (circuitState != null) {
+            Map<String, Object> circuit = new LinkedHashMap<>();
+            circuit.put("state", circuitState);
+            circuit.put("since", getCircuitSince());
+            circuit.put("lastError", circuitLastError);
+            circuit.put("lastErrorAt", getCircuitLastErrorAt());
+            map.put("circuitBreaker", circuit);
+        }
         map.put("lastErrorAt", getLastErrorAt());
         map.put("recentErrors", getRecentErrors());
         return map;
@@ -140,6 +246,9 @@ public final class FlowState implements FlowStateMBean {
 
     @Override
     public long getLag() {
+        if (lagInBackground) {
+            return cachedLag;
+        }
         try {
             return lag.getAsLong();
         } catch (RuntimeException e) {

@@ -19,6 +19,20 @@ public interface FlowStateMBean {
 
     String getLagDescription();
 
+    /** When the lag shown was computed (in the background). */
+    String getLagAt();
+
+    long getLagAgeMs();
+
+    /** closed, open or half-open; null when the flow has no circuit breaker. */
+    String getCircuitState();
+
+    String getCircuitSince();
+
+    String getCircuitLastError();
+
+    String getCircuitLastErrorAt();
+
     String getLastErrorAt();
 
     Map<String, String> getRecentErrors();

@@ -22,6 +22,9 @@ public final class SyncState {
 
     private final Map<String, FlowState> flows = new ConcurrentSkipListMap<>();
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    private final Set<String> circuitGauged = ConcurrentHashMap.newKeySet();
+    private volatile java.util.concurrent.ScheduledExecutorService lagRefresher;
+    private volatile java.util.concurrent.ExecutorService lagWorkers;
     private final MBeanServer mbeans;
     private final Supplier<MeterRegistry> meters;
 
@@ -50,8 +53,47 @@ public final class SyncState {
         return Map.of("flows", all);
     }
 
+    /**
+     * Computes every flow's lag in the background every {@code period} (each flow on its own worker, so one whose
+     * server hangs delays none of the others); {@code /observe/sync}, the MBeans and {@code sync_lag} then serve
+     * the last value with its age instead of asking a server on the request thread.
+     */
+    public synchronized void startLagRefresh(java.time.Duration period) {
+        if (lagRefresher != null) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory daemon = task -> {
+            Thread thread = new Thread(task, "sync-lag-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        lagWorkers = java.util.concurrent.Executors.newCachedThreadPool(daemon);
+        lagRefresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon);
+        lagRefresher.scheduleWithFixedDelay(this::refreshLags, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshLags() {
+        java.util.concurrent.ExecutorService workers = lagWorkers;
+        if (workers == null) {
+            return;
+        }
+        for (FlowState state : flows.values()) {
+            try {
+                // a flow still computing its previous lag is skipped (FlowState.refreshLag returns at once)
+                workers.execute(state::refreshLag);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                return;
+            }
+        }
+    }
+
     /** Removes the MBeans (when the app stops). */
     public void close() {
+        if (lagRefresher != null) {
+            lagRefresher.shutdownNow();
+            lagWorkers.shutdownNow();
+        }
         flows.keySet().forEach(name -> {
             try {
                 ObjectName objectName = objectName(name);
@@ -82,6 +124,10 @@ public final class SyncState {
         if (registry != null && gauged.add(state.getFlow())) {
             Gauge.builder("sync.lag", state, FlowState::getLag).tag("flow", state.getFlow()).strongReference(true)
                     .description("what is still waiting to be synced (-1: unknown)").register(registry);
+        }
+        if (registry != null && state.getCircuitState() != null && circuitGauged.add(state.getFlow())) {
+            Gauge.builder("sync.circuit.state", state, FlowState::circuitLevel).tag("flow", state.getFlow()).strongReference(true)
+                    .description("circuit breaker of the flow's remote system: 0 closed, 1 half-open, 2 open").register(registry);
         }
     }
 

@@ -36,7 +36,8 @@ class CasesDemoTest extends SyncRoutesTestSupport {
         JsonNode cases = await().atMost(Duration.ofSeconds(30)).until(this::casesState, c ->
                 c.at("/totals/inserted").asLong() >= 50 && c.at("/totals/updated").asLong() > 0
                         && c.at("/lastRun").asText().startsWith("cases delta sync"));
-        assertThat(cases.at("/lag").asLong()).isBetween(0L, 5L);
+        // the lag is computed in the background (SYNC_LAG_REFRESH_MS) and served from its last value
+        await().atMost(Duration.ofSeconds(5)).until(() -> casesState().at("/lag").asLong(), lag -> lag >= 0 && lag <= 5);
         IntempusSimulator intempus = context.getRegistry().lookupByNameAndType("intempusSimulator", IntempusSimulator.class);
         assertThat(intempus.pageRequests()).isPositive();
         assertThat(context.getRouteController().getRouteStatus("cases-sync").isStarted()).isTrue();
