@@ -1,19 +1,14 @@
 package io.syncroutes.products;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.core.OutputStreamAppender;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.syncroutes.Http;
+import io.syncroutes.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -38,8 +33,7 @@ class ProductsSecretMaskingTest extends ProductsTestSupport {
 
     private static final String MANAGEMENT_PASSWORD = "m4nagement-s3cret";
     private static final List<String> TOKENS = List.of("tok-first-0123456789", "tok-second-9876543210");
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender;
+    private final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler", "products-dead-letter");
 
     @Override
     protected Properties productProperties() {
@@ -51,30 +45,12 @@ class ProductsSecretMaskingTest extends ProductsTestSupport {
 
     @BeforeEach
     void captureLog() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logging);
-        encoder.setPattern("%d %-5level [%thread] %logger - %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logging);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(captured);
-        appender.start();
-        Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(ch.qos.logback.classic.Level.DEBUG);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(ch.qos.logback.classic.Level.DEBUG);
-        logging.getLogger("products-dead-letter").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        log.start();
     }
 
     @AfterEach
     void stopCapture() {
-        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-        logging.getLogger("io.syncroutes").setLevel(null);
-        logging.getLogger("org.apache.camel.processor.errorhandler").setLevel(null);
-        logging.getLogger("products-dead-letter").setLevel(null);
+        log.stop();
     }
 
     @Test
@@ -107,7 +83,7 @@ class ProductsSecretMaskingTest extends ProductsTestSupport {
         careless.warn("connecting with secret {} and key {}", CLIENT_SECRET, API_KEY);
         careless.warn("call failed", new IllegalStateException("Bearer " + TOKENS.get(1) + " rejected"));
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = this.log.text();
         assertThat(log).contains("connecting with").contains("****").contains("call failed");
         assertThat(log).as("the capture works").contains("dead-lettered");
         for (String secret : List.of(CLIENT_SECRET, API_KEY, MANAGEMENT_PASSWORD, TOKENS.get(0), TOKENS.get(1))) {
