@@ -18,8 +18,10 @@ import java.util.Set;
  * after the MVStore's retention time, so a store taking many small writes grew by tens of KB per write; here old
  * chunks are reused at once (as with the embedded broker, a crash of the app loses nothing acknowledged, a power
  * loss may), the background writer compacts chunks that are less than half full, and the file is rewritten to its
- * live data when it closes. Few commits keep it small: the work-order import writes many files' records in one
- * bulk write.
+ * live data when it closes. While it runs, a compactor thread rewrites the live data into fresh chunks and
+ * gives the file's free space back when the chunks' fill rate drops (below {@value #IDLE_FILL_RATE} % once
+ * writes pause, below {@value #BUSY_FILL_RATE} % while they go on). Few commits keep it small: the work-order
+ * import writes many files' records in one bulk write.
  */
 public class DurableH2Backend extends H2Backend {
 
@@ -33,7 +35,21 @@ public class DurableH2Backend extends H2Backend {
     /** A store file larger than this is compacted before it is opened. */
     private static final long COMPACT_AT_OPEN_BYTES = 64L * 1024 * 1024;
 
+    /** A file smaller than this is never compacted while the store is open. */
+    private static final long COMPACT_ONLINE_BYTES = 16L * 1024 * 1024;
+    /** Chunk fill rates (%) under which the file is compacted while open: writes paused, writes going on. */
+    private static final int IDLE_FILL_RATE = 80;
+    private static final int BUSY_FILL_RATE = 20;
+    /** Writes paused for this long count as idle. */
+    private static final long IDLE_AFTER_MS = 3000;
+    private static final long CHECK_EVERY_MS = 5000;
+
     private final MVStore store;
+    private final Thread compactor;
+    private volatile long lastWriteAt = System.currentTimeMillis();
+    private volatile boolean closing;
+    private final Object wakeUp = new Object();
+    private long sizeAfterCompaction;
 
     public DurableH2Backend(String fileName) {
         this(open(fileName));
@@ -42,6 +58,56 @@ public class DurableH2Backend extends H2Backend {
     private DurableH2Backend(MVStore store) {
         super(store);
         this.store = store;
+        this.sizeAfterCompaction = fileSize();
+        this.compactor = new Thread(this::compactWhileOpen, "embedded-mongo-compactor");
+        compactor.setDaemon(true);
+        compactor.start();
+    }
+
+    /** The compactor thread: every few seconds, compacts the file when enough of it is free space. */
+    private void compactWhileOpen() {
+        while (!closing) {
+            try {
+                synchronized (wakeUp) {
+                    // not interrupted to stop: an interrupt during file I/O would close the store's file channel
+                    wakeUp.wait(CHECK_EVERY_MS);
+                }
+                long size = fileSize();
+                if (closing || size < COMPACT_ONLINE_BYTES || size < sizeAfterCompaction * 3 / 2) {
+                    continue;
+                }
+                boolean idle = idleNow();
+                int fillRate = store.getFileStore().getChunksFillRate();
+                if (fillRate < (idle ? IDLE_FILL_RATE : BUSY_FILL_RATE)) {
+                    compactNow(size, fillRate);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    // housekeeping only: the store stays complete; tried again at the next check
+                    LOG.warn("Embedded MongoDB store not compacted while open ({})", e.toString());
+                }
+            }
+        }
+    }
+
+    private void compactNow(long size, int fillRate) {
+        long started = System.currentTimeMillis();
+        // rewrite the live pages of sparse chunks into new chunks, then give the freed space at the end back
+        for (int round = 0; round < 100 && !closing && store.compact(90, 16 * 1024 * 1024); round++) {
+            store.commit();
+        }
+        if (!closing) {
+            store.compactFile(idleNow() ? 5000 : 1000);
+        }
+        sizeAfterCompaction = fileSize();
+        LOG.debug("Embedded MongoDB store compacted while open: {} KB ({} % full) -> {} KB in {} ms",
+                size / 1024, fillRate, sizeAfterCompaction / 1024, System.currentTimeMillis() - started);
+    }
+
+    private boolean idleNow() {
+        return System.currentTimeMillis() - lastWriteAt >= IDLE_AFTER_MS;
     }
 
     private static MVStore open(String fileName) {
@@ -61,6 +127,7 @@ public class DurableH2Backend extends H2Backend {
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         Document answer = super.handleCommand(channel, databaseName, command, query);
         if (WRITE_COMMANDS.contains(command.toLowerCase(Locale.ROOT))) {
+            lastWriteAt = System.currentTimeMillis();
             commit();
         }
         return answer;
@@ -70,6 +137,15 @@ public class DurableH2Backend extends H2Backend {
     @Override
     public void close() {
         String fileName = store.getFileStore() == null ? null : store.getFileStore().getFileName();
+        closing = true;
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+        try {
+            compactor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             super.close();
         }

@@ -3,6 +3,8 @@ package io.syncroutes.workorders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.bulk.BulkWriteUpsert;
 import com.mongodb.client.model.Filters;
@@ -19,6 +21,8 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultExchange;
@@ -37,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -60,6 +65,7 @@ public class WorkOrderImport {
     private static final String COMPLETIONS = RUN + ".completions";
     private static final String FILES = RUN + ".files";
     private static final String WRITE = RUN + ".write";
+    private static final String LEAVE = RUN + ".leave";
     private static final Logger LOG = LoggerFactory.getLogger("io.syncroutes.workorders.inbound");
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
@@ -81,6 +87,17 @@ public class WorkOrderImport {
         this.doneDir = doneDir.toAbsolutePath();
         this.errorDir = errorDir.toAbsolutePath();
         this.batchSize = batchSize;
+    }
+
+    /** The inbound files in name order (the file component's sorter: compares names, no exchange per file). */
+    public static final Comparator<GenericFile<Object>> BY_NAME = Comparator.comparing(GenericFile::getFileName);
+
+    /**
+     * The file component's filter: a file still being written (changed within the last {@code minAgeMs}) is
+     * skipped by this poll, without waiting for it, and read by a later one.
+     */
+    public static GenericFileFilter<Object> atRestFor(long minAgeMs) {
+        return file -> file.getLastModified() > 0 && System.currentTimeMillis() - file.getLastModified() >= minAgeMs;
     }
 
     /**
@@ -105,7 +122,11 @@ public class WorkOrderImport {
     private record OnFileExchange(Synchronization completion, Exchange file) implements Synchronization {
         @Override
         public void onComplete(Exchange batch) {
-            completion.onComplete(file);
+            if (batch.getProperty(LEAVE) != null) {
+                onFailure(batch);
+            } else {
+                completion.onComplete(file);
+            }
         }
 
         @Override
@@ -176,6 +197,8 @@ public class WorkOrderImport {
                 storedDates.put(doc.get("number"), updatedAt);
             }
         }
+        // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
+        exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
         for (Pending record : write.byNumber.values()) {
             Date current = storedDates.get(record.number());
@@ -198,6 +221,52 @@ public class WorkOrderImport {
         for (BulkWriteUpsert upsert : result.getUpserts()) {
             write.written.get(upsert.getIndex()).file().stats.increment("new");
         }
+    }
+
+    /**
+     * The upserts MongoDB refused in an unordered bulk write (a unique index other than on number, a document too
+     * large): each refused record is rejected alone, with MongoDB's reason, in its file's
+     * {@code .rejected.ndjson}; the others of the write are in and counted. Anything else fails the batch.
+     */
+    public String partlyWritten(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught,
+                                @ExchangeProperty(WRITE) Write write) throws Exception {
+        MongoBulkWriteException refused = org.apache.camel.util.ObjectHelper.getException(MongoBulkWriteException.class, caught);
+        if (refused == null || refused.getWriteErrors().isEmpty() || refused.getWriteConcernError() != null) {
+            throw caught;
+        }
+        Map<Integer, BulkWriteError> byIndex = new HashMap<>();
+        refused.getWriteErrors().forEach(error -> byIndex.put(error.getIndex(), error));
+        for (int i = 0; i < write.written.size(); i++) {
+            Pending record = write.written.get(i);
+            BulkWriteError error = byIndex.get(i);
+            if (error != null) {
+                record.file().refused(record, "refused by MongoDB (code " + error.getCode() + "): " + error.getMessage());
+            } else {
+                record.file().stats.increment("upserted");
+            }
+        }
+        for (BulkWriteUpsert upsert : refused.getWriteResult().getUpserts()) {
+            write.written.get(upsert.getIndex()).file().stats.increment("new");
+        }
+        return String.format("MongoDB refused %d of %d records of a bulk write; each is kept with its reason in its"
+                + " file's .rejected.ndjson, the others are in", byIndex.size(), write.written.size());
+    }
+
+    /**
+     * The route is stopping in the middle of a batch (its bulk write refused by a stopping thread pool): the
+     * batch's files stay in the inbound folder, untouched, and are read again at the next start.
+     */
+    public String leaveFiles(Exchange exchange) {
+        exchange.setProperty(LEAVE, Boolean.TRUE);
+        Batch batch = exchange.getProperty(RUN, Batch.class);
+        int files;
+        if (batch != null) {
+            batch.files.forEach(FileRun::closeQuietly);
+            files = batch.files.size();
+        } else {
+            files = exchange.getMessage().getBody() instanceof List<?> list ? list.size() : 1;
+        }
+        return "route stopping: the batch's " + files + " files stay in the inbound folder and are read again at the next start";
     }
 
     /** Ends a batch whose records are all in MongoDB: one line per file; unreadable files go to the error folder. */
@@ -432,6 +501,11 @@ public class WorkOrderImport {
             stats.increment("rejected");
             writeRejected(index, record, reasons);
             return REJECTED;
+        }
+
+        void refused(Pending record, String reason) {
+            stats.increment("rejected");
+            writeRejected(record.index(), record.record(), List.of(reason));
         }
 
         void stale(Pending record, String reason) {

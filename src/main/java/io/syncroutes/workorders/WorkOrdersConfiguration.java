@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
- * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation). (Bound in {@link #configure}, once: they hold the flows' sync state.)
+ * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation), {@code workOrderFilesByName}
+ * and {@code workOrderFilesAtRest} (the inbound sorter and filter). (Bound in {@link #configure}, once: they hold the flows' sync state.)
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
@@ -30,6 +31,7 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         String outboundDir = Settings.get(context, "workorders.outbound.dir");
         int batchSize = Settings.positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");
         long pollMs = Settings.positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
+        Settings.positive(context, "workorders.inbound.files-per-poll", "WORKORDERS_FILES_PER_POLL");
         long intervalMs = Settings.positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
         for (String key : new String[] {"workorders.inbound.dir", "workorders.done.dir", "workorders.error.dir", "workorders.outbound.dir"}) {
@@ -51,6 +53,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 batchSize, inbound);
         context.getRegistry().bind("workOrderImport", importer);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
+        context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
+        context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(1000));
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));

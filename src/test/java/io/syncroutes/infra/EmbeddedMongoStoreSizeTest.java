@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The embedded H2 store stays proportional to its data: 10,000 one-object files imported, then 20 rounds of
  * re-importing the same 1,000 work orders (newer versions) leave the store under 10x the BSON size of the
- * documents once stopped (compacted on stop), and bounded while running; a restart keeps every document, in its
- * newest version.
+ * documents once stopped (compacted on stop), and within 5x that once writes pause while running (compacted
+ * online); a restart keeps every document, in its newest version.
  */
 class EmbeddedMongoStoreSizeTest {
 
@@ -45,7 +45,7 @@ class EmbeddedMongoStoreSizeTest {
         Main app = start();
         try (MongoClient client = MongoClients.create(app.getCamelContext().getRegistry()
                 .lookupByNameAndType("embeddedMongo", EmbeddedMongo.class).uri())) {
-            // dropped at once: up to 1,000 files per poll, in name order, so every round is a batch of its own
+            // dropped at once: batches of 1,000 files in name order, so every round is a batch of its own
             for (int i = 1; i <= 10_000; i++) {
                 Fixtures.drop(inbound, String.format("a-wo-%05d.json", i), Fixtures.workOrder(i, "2025-01-01T00:00:00Z").toString());
             }
@@ -61,6 +61,8 @@ class EmbeddedMongoStoreSizeTest {
             for (RawBsonDocument doc : workorders.find()) {
                 bsonBytes += doc.getByteBuffer().remaining();
             }
+            // writes paused: the compactor (every 5 s) gives the free space back
+            Thread.sleep(11_000);
             sizeWhileRunning = Files.size(store);
         } finally {
             app.stop();
@@ -69,8 +71,9 @@ class EmbeddedMongoStoreSizeTest {
         // mongo-java-server keeps documents Java-serialized (about 8x their BSON size once compacted); while running the
         // store also holds chunks not yet reused
         System.out.printf("store: BSON %,d bytes, H2 file while running %,d, after stop %,d%n", bsonBytes, sizeWhileRunning, sizeAfterStop);
-        // not asserted: while the app runs the file is not yet bounded (36-61 MB here, 19-32x: H2's online compaction
-        // does not shrink it); it is compacted when the app stops and at start (issue 10, open)
+        // online compaction cannot reach the offline rewrite's size (the live pages stay spread over chunks)
+        assertThat(sizeWhileRunning).as("store while running, idle, vs %,d bytes after stop", sizeAfterStop)
+                .isLessThan(5 * sizeAfterStop);
         assertThat(sizeAfterStop).as("store after stop, for %,d bytes of BSON", bsonBytes).isLessThan(10 * bsonBytes);
 
         EmbeddedMongo reopened = new EmbeddedMongo(EmbeddedMongo.Backend.H2, tmp.resolve("mongo"), "127.0.0.1", 0);

@@ -1,6 +1,9 @@
 package io.syncroutes.workorders;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.mongodb.client.model.IndexOptions;
+import io.syncroutes.LogCapture;
 import io.syncroutes.SyncRoutesTestSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.syncroutes.Fixtures.JSON;
@@ -33,6 +37,8 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     protected Properties properties() {
         Properties props = new Properties();
         props.put("workorders.export.interval-ms", "3600000");
+        // batches of 500 files (and records), so that a backlog takes several batches and polls
+        props.put("workorders.batch-size", "500");
         return props;
     }
 
@@ -53,6 +59,8 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         }
         drop(dir("inbound"), "wo-0150-broken.json", "{\"orderNo\": 9999, ");
         drop(dir("inbound"), "wo-0151-invalid.json", workOrder(9998, "yesterday").toString());
+        // files younger than a second are left for a later poll
+        Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> count("done") == 301 && count("inbound") == 0);
@@ -65,6 +73,86 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     }
 
     @Test
+    void aBacklogOfSmallFilesIsImportedOnceEachWhilePollsOverlapTheirBatches() throws Exception {
+        // 4,000 files: 8 batches of 500; the polls that come while the batches are written list files already
+        // read: each file must still be imported exactly once
+        for (int i = 1; i <= 4_000; i++) {
+            drop(dir("inbound"), String.format("wo-%05d.json", i), workOrder(i, "2025-01-01T00:00:00Z").toString());
+        }
+        await().atMost(Duration.ofSeconds(120)).until(() -> count("done") == 4_000);
+        assertThat(count("inbound")).isZero();
+        assertThat(count("error")).as("files sent to the error folder").isZero();
+        assertThat(workorders().countDocuments()).isEqualTo(4_000);
+    }
+
+    @Test
+    void aRouteForcedToStopWhileABatchIsWrittenLeavesItsFilesInTheInboundFolder() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        AtomicInteger bulkWrites = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
+                        && bulkWrites.incrementAndGet() == 1) {
+                    // stopped with (almost) no grace period, while the batch's next bulk writes are pending
+                    new Thread(() -> {
+                        try {
+                            context.getRouteController().stopRoute("workorders-inbound", 1, TimeUnit.MILLISECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).start();
+                }
+            }
+        });
+        for (int file = 0; file < 10; file++) {
+            ArrayNode records = JSON.createArrayNode();
+            for (int i = 1; i <= 1_000; i++) {
+                records.add(workOrder(file * 1_000 + i, "2025-01-01T00:00:00Z"));
+            }
+            drop(dir("inbound"), String.format("big-%02d.json", file), records.toString());
+        }
+        Thread.sleep(1100);
+        LogCapture log = new LogCapture().start();
+        try {
+            context.getRouteController().startRoute("workorders-inbound");
+            await().atMost(Duration.ofSeconds(30)).until(() -> bulkWrites.get() >= 1
+                    && context.getRouteController().getRouteStatus("workorders-inbound").isStopped());
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.text().contains("stay in the inbound folder"));
+        } finally {
+            log.stop();
+        }
+        assertThat(count("inbound")).as("files left in the inbound folder").isEqualTo(10);
+        assertThat(count("done")).isZero();
+        assertThat(count("error")).isZero();
+        assertThat(log.text()).doesNotContain("ERROR").doesNotContain("RejectedExecutionException");
+
+        // the next start imports them all
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("done") == 10);
+        assertThat(workorders().countDocuments()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aRecordMongoDbRefusesAffectsOnlyItselfAndIsKeptWithTheReason() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        // another unique index (set up by someone else): the second work order with the same summary is refused
+        workorders().createIndex(new Document("title", 1), new IndexOptions().unique(true).name("title_unique"));
+        drop(dir("inbound"), "refused.json", "[" + workOrder(1, "2025-01-01T00:00:00Z").put("summary", "same") + ","
+                + workOrder(2, "2025-01-01T00:00:00Z").put("summary", "same") + ","
+                + workOrder(3, "2025-01-01T00:00:00Z").put("summary", "other") + "]");
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1);
+
+        assertThat(workorders().countDocuments()).isEqualTo(2);
+        assertThat(rejected("refused.json")).singleElement().satisfies(r -> {
+            assertThat(r.get("index").asInt()).isEqualTo(1);
+            assertThat(r.get("reasons").toString()).contains("refused by MongoDB (code 11000)");
+        });
+    }
+
+    @Test
     void newestVersionWinsWithinAFileAcrossFilesAndAcrossBatches() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
         // within one file: the newer comes second
@@ -74,6 +162,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         drop(dir("inbound"), "b.json", workOrder(1, "2025-02-01T00:00:00Z").put("summary", "older than a").toString());
         drop(dir("inbound"), "c.json", "[" + workOrder(2, "2025-03-01T00:00:00Z").put("summary", "first") + "]");
         drop(dir("inbound"), "d.json", "[" + workOrder(2, "2025-03-01T00:00:00Z").put("summary", "tie, later") + "]");
+        Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 4);
 
