@@ -6,8 +6,21 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.InvalidInputException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import org.bson.BsonBinaryWriter;
+import org.bson.BsonDocument;
+import org.bson.BsonDocumentWriter;
+import org.bson.BsonValue;
+import org.bson.BsonWriter;
 import org.bson.Document;
-import org.bson.json.JsonParseException;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonValueCodec;
+import org.bson.codecs.EncoderContext;
+import org.bson.io.BasicOutputBuffer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,6 +47,9 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
     private static final Object END = new Object();
 
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    private static final BsonValueCodec VALUE_CODEC = new BsonValueCodec();
+    private static final EncoderContext ENCODE = EncoderContext.builder().build();
 
     private final ResourceRun run;
     private final String kind;
@@ -163,41 +179,126 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
         return batch.isEmpty() ? null : batch;
     }
 
+    /**
+     * One line as its write: parsed with Jackson's streaming parser straight into the BSON the driver sends (no
+     * intermediate document, no codec lookups per value); {@code _id} (the primary key) and {@code _syncRun} are
+     * appended, the line's own ones ignored. Whole numbers stay int32 or int64, others become doubles.
+     */
+    @SuppressWarnings("unchecked")
     private WriteModel<Document> model(String line) {
-        Document row;
-        try {
-            row = Document.parse(line);
-        } catch (JsonParseException | IllegalArgumentException | ClassCastException e) {
-            throw invalid("not a valid JSON object (" + e.getMessage() + ")");
+        List<String> primaryKey = run.resource().primaryKey();
+        BsonValue[] key = new BsonValue[primaryKey.size()];
+        BasicOutputBuffer buffer = deletes ? null : new BasicOutputBuffer(line.length() + 64);
+        try (JsonParser parser = JSON_FACTORY.createParser(line);
+             BsonBinaryWriter writer = deletes ? null : new BsonBinaryWriter(buffer)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("not a JSON object");
+            }
+            if (writer != null) {
+                writer.writeStartDocument();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                int keyIndex = primaryKey.indexOf(name);
+                if (name.equals("_id") || name.equals("_syncRun")) {
+                    parser.skipChildren();
+                } else if (keyIndex >= 0) {
+                    key[keyIndex] = readValue(parser);
+                    if (writer != null) {
+                        writer.writeName(name);
+                        VALUE_CODEC.encode(writer, key[keyIndex], ENCODE);
+                    }
+                } else if (writer == null) {
+                    parser.skipChildren();
+                } else {
+                    if (value == JsonToken.VALUE_STRING && (name.equals("created_at") || name.equals("updated_at"))) {
+                        run.seen(parser.getText());
+                    }
+                    writer.writeName(name);
+                    copy(parser, writer);
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw invalid("text after the JSON object");
+            }
+            BsonValue id = key(primaryKey, key);
+            if (writer == null) {
+                return new DeleteOneModel<>(Filters.eq("_id", id));
+            }
+            writer.writeName("_id");
+            VALUE_CODEC.encode(writer, id, ENCODE);
+            writer.writeInt64("_syncRun", run.runId());
+            writer.writeEndDocument();
+            RawBsonDocument row = new RawBsonDocument(buffer.getInternalBuffer(), 0, buffer.getPosition());
+            // the driver sends a BsonDocument as it is, whatever the collection's document class
+            return (WriteModel<Document>) (WriteModel<?>) new ReplaceOneModel<>(Filters.eq("_id", id), row, UPSERT);
+        } catch (JsonProcessingException e) {
+            throw invalid("not a valid JSON object (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        Object key = key(row);
-        if (deletes) {
-            return new DeleteOneModel<>(Filters.eq("_id", key));
+    }
+
+    /** Copies the JSON value at the parser's current token into the writer (its name already written). */
+    private static void copy(JsonParser parser, BsonWriter writer) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                writer.writeStartDocument();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    writer.writeName(parser.currentName());
+                    parser.nextToken();
+                    copy(parser, writer);
+                }
+                writer.writeEndDocument();
+            }
+            case START_ARRAY -> {
+                writer.writeStartArray();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    copy(parser, writer);
+                }
+                writer.writeEndArray();
+            }
+            case VALUE_STRING -> writer.writeString(parser.getText());
+            case VALUE_NUMBER_INT -> {
+                switch (parser.getNumberType()) {
+                    case INT -> writer.writeInt32(parser.getIntValue());
+                    case LONG -> writer.writeInt64(parser.getLongValue());
+                    default -> writer.writeDouble(parser.getDoubleValue());
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> writer.writeDouble(parser.getDoubleValue());
+            case VALUE_TRUE -> writer.writeBoolean(true);
+            case VALUE_FALSE -> writer.writeBoolean(false);
+            case VALUE_NULL -> writer.writeNull();
+            default -> throw new JsonParseException(parser, "unexpected " + parser.currentToken());
         }
-        run.seen(row.get("created_at"));
-        run.seen(row.get("updated_at"));
-        row.put("_id", key);
-        row.put("_syncRun", run.runId());
-        return new ReplaceOneModel<>(Filters.eq("_id", key), row, UPSERT);
+    }
+
+    /** The JSON value at the parser's current token, as a BSON value (for the primary-key columns). */
+    private static BsonValue readValue(JsonParser parser) throws IOException {
+        BsonDocument holder = new BsonDocument();
+        BsonDocumentWriter writer = new BsonDocumentWriter(holder);
+        writer.writeStartDocument();
+        writer.writeName("v");
+        copy(parser, writer);
+        writer.writeEndDocument();
+        return holder.get("v");
     }
 
     /** The row's primary key: the value of its one key column, or a document of its key columns in schema order. */
-    private Object key(Document row) {
-        List<String> columns = run.resource().primaryKey();
-        if (columns.size() == 1) {
-            Object value = row.get(columns.get(0));
-            if (value == null) {
-                throw invalid("no value for primary-key column " + columns.get(0));
+    private BsonValue key(List<String> columns, BsonValue[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null || values[i].isNull()) {
+                throw invalid("no value for primary-key column " + columns.get(i));
             }
-            return value;
         }
-        Document key = new Document();
-        for (String column : columns) {
-            Object value = row.get(column);
-            if (value == null) {
-                throw invalid("no value for primary-key column " + column);
-            }
-            key.put(column, value);
+        if (values.length == 1) {
+            return values[0];
+        }
+        BsonDocument key = new BsonDocument();
+        for (int i = 0; i < values.length; i++) {
+            key.append(columns.get(i), values[i]);
         }
         return key;
     }

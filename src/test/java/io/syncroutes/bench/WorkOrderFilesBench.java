@@ -153,7 +153,6 @@ public final class WorkOrderFilesBench {
         collection.drop();
         Path routeInbound = Files.createDirectories(dir.resolve("inbound"));
         Path routeDone = dir.resolve("done");
-        moveAll(done, routeInbound);
         Map<String, String> properties = new HashMap<>();
         properties.put("mongo.uri", uri);
         properties.put("mongo.database", "bench");
@@ -170,9 +169,13 @@ public final class WorkOrderFilesBench {
         try {
             app.getCamelContext().getRouteController().stopRoute("workorders-inbound");
             await("unique index", 30_000, () -> collection.listIndexes().into(new ArrayList<>()).size() > 1);
+            // moved in once the route is stopped, so that no poll sees them before the clock starts
+            moveAll(done, routeInbound);
+            Path last = routeDone.resolve(names.get(names.size() - 1).getFileName());
             t0 = System.nanoTime();
             app.getCamelContext().getRouteController().startRoute("workorders-inbound");
-            await("every file in done", 900_000, () -> count(routeDone) == files);
+            // the last name is the last file moved; listing 10,000 names every 5 ms would take a core from the route
+            await("every file in done", 900_000, () -> Files.exists(last) && count(routeDone) == files);
             route = System.nanoTime() - t0;
         } finally {
             app.stop();
