@@ -30,8 +30,12 @@ public final class BenchSupport {
     }
 
     /** Starts the application as {@code java -jar} would, with these properties overriding application.properties. */
+    /** Starts the app; {@code -Dbench.app.<property>=<value>} overrides one of its properties (to compare settings). */
     public static Main startApp(Map<String, String> properties) throws Exception {
-        return RunningApp.start(properties);
+        Map<String, String> all = new HashMap<>(properties);
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.app."))
+                .forEach(name -> all.put(name.substring("bench.app.".length()), System.getProperty(name)));
+        return RunningApp.start(all);
     }
 
     public static void await(String what, long timeoutMs, BooleanSupplier done) throws InterruptedException {
@@ -71,5 +75,33 @@ public final class BenchSupport {
 
     public static String ratio(String name, long appNanos, long baselineNanos) {
         return String.format(Locale.ROOT, "%-44s %6.1f %% of baseline", name, 100.0 * baselineNanos / appNanos);
+    }
+
+    /** CPU time used so far by each live thread, by thread name with numbers removed (ns). */
+    public static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long ns = threads.getThreadCpuTime(info.getThreadId());
+                String name = info.getThreadName().replaceAll("\\d+", "N").replaceAll("file://.*", "file");
+                cpu.merge(name + "#" + info.getThreadId(), Math.max(ns, 0), Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU time used by each thread since {@code before} (ms), busiest first, threads that used under 10 ms left out. */
+    public static String cpuSince(Map<String, Long> before) {
+        Map<String, Long> after = threadCpu();
+        Map<String, Long> used = new java.util.TreeMap<>();
+        after.forEach((thread, ns) -> {
+            long delta = (ns - before.getOrDefault(thread, 0L)) / 1_000_000;
+            if (delta >= 10) {
+                used.merge(thread.substring(0, thread.lastIndexOf('#')), delta, Long::sum);
+            }
+        });
+        return used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -122,6 +122,7 @@ public final class WorkOrderFilesBench {
         Path done = Files.createDirectories(dir.resolve("baseline-done"));
         moveAll(staging, inbound);
         WorkOrderTranslator translator = new WorkOrderTranslator();
+        Map<String, Long> rawCpuBefore = BenchSupport.threadCpu();
         long t0 = System.nanoTime();
         List<Path> names;
         try (Stream<Path> list = Files.list(inbound)) {
@@ -147,6 +148,9 @@ public final class WorkOrderFilesBench {
         }
         renameAll(pending, done);
         long baseline = System.nanoTime() - t0;
+        if (Boolean.getBoolean("bench.stats")) {
+            System.out.println("CPU by thread while the raw loop ran (ms): " + BenchSupport.cpuSince(rawCpuBefore));
+        }
         check(collection, records, count(done), files, "raw loop");
 
         // the route: files moved in while it is stopped, timed from its start until every file is in done
@@ -172,11 +176,19 @@ public final class WorkOrderFilesBench {
             // moved in once the route is stopped, so that no poll sees them before the clock starts
             moveAll(done, routeInbound);
             Path last = routeDone.resolve(names.get(names.size() - 1).getFileName());
+            Map<String, Long> cpuBefore = BenchSupport.threadCpu();
             t0 = System.nanoTime();
             app.getCamelContext().getRouteController().startRoute("workorders-inbound");
             // the last name is the last file moved; listing 10,000 names every 5 ms would take a core from the route
             await("every file in done", 900_000, () -> Files.exists(last) && count(routeDone) == files);
             route = System.nanoTime() - t0;
+            if (Boolean.getBoolean("bench.stats")) {
+                System.out.println("CPU by thread while the route ran (ms): " + BenchSupport.cpuSince(cpuBefore));
+                // -Dbench.stats=true: the route's and each step's processing times, as Hawtio shows them
+                System.out.println(app.getCamelContext().getCamelContextExtension().getContextPlugin(
+                        org.apache.camel.api.management.ManagedCamelContext.class).getManagedRoute("workorders-inbound")
+                        .dumpStepStatsAsXml(true));
+            }
         } finally {
             app.stop();
         }
