@@ -17,11 +17,12 @@ import java.util.Set;
  * it answers a write. Bounded: every commit writes a new chunk, and the chunks it replaces would only be reused
  * after the MVStore's retention time, so a store taking many small writes grew by tens of KB per write; here old
  * chunks are reused at once (as with the embedded broker, a crash of the app loses nothing acknowledged, a power
- * loss may), the background writer compacts chunks that are less than half full, and the file is rewritten to its
- * live data when it closes. While it runs, a compactor thread rewrites the live data into fresh chunks and
- * gives the file's free space back when the chunks' fill rate drops (below {@value #IDLE_FILL_RATE} % once
- * writes pause, below {@value #BUSY_FILL_RATE} % while they go on). Few commits keep it small: the work-order
- * import writes many files' records in one bulk write.
+ * loss may), and the file is rewritten to its live data when it closes. While it runs, a compactor thread rewrites
+ * the live data into fresh chunks and gives the file's free space back when the chunks' fill rate drops (below
+ * {@value #IDLE_FILL_RATE} % once writes pause, below {@value #BUSY_FILL_RATE} % while they go on). Chunks are
+ * freed at once, so a page a command is reading must not move meanwhile: commands share a lock that compaction
+ * takes alone, in short steps (the MVStore's own background writer, which would not take it, is off). Few
+ * commits keep the store small: the work-order import writes many files' records in one bulk write.
  */
 public class DurableH2Backend extends H2Backend {
 
@@ -29,8 +30,6 @@ public class DurableH2Backend extends H2Backend {
     private static final Set<String> WRITE_COMMANDS = Set.of(
             "insert", "update", "delete", "findandmodify", "createindexes", "dropindexes",
             "drop", "dropdatabase", "create", "renamecollection");
-    /** Chunks under this fill rate (%) are rewritten by the MVStore's background writer. */
-    private static final int AUTO_COMPACT_FILL_RATE = 50;
 
     /** A store file larger than this is compacted before it is opened. */
     private static final long COMPACT_AT_OPEN_BYTES = 64L * 1024 * 1024;
@@ -49,7 +48,10 @@ public class DurableH2Backend extends H2Backend {
     private volatile long lastWriteAt = System.currentTimeMillis();
     private volatile boolean closing;
     private final Object wakeUp = new Object();
+    /** Shared by commands, taken alone by each compaction step. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long sizeAfterCompaction;
+    private long writeBeforeCompaction;
 
     public DurableH2Backend(String fileName) {
         this(open(fileName));
@@ -73,13 +75,18 @@ public class DurableH2Backend extends H2Backend {
                     wakeUp.wait(CHECK_EVERY_MS);
                 }
                 long size = fileSize();
-                if (closing || size < COMPACT_ONLINE_BYTES || size < sizeAfterCompaction * 3 / 2) {
+                long writtenAt = lastWriteAt;
+                // nothing written since the last compaction: it would find nothing new to do
+                if (closing || size < COMPACT_ONLINE_BYTES || (writtenAt == writeBeforeCompaction && size == sizeAfterCompaction)) {
                     continue;
                 }
                 boolean idle = idleNow();
-                int fillRate = store.getFileStore().getChunksFillRate();
-                if (fillRate < (idle ? IDLE_FILL_RATE : BUSY_FILL_RATE)) {
-                    compactNow(size, fillRate);
+                int threshold = idle ? IDLE_FILL_RATE : BUSY_FILL_RATE;
+                int chunksFill = store.getFileStore().getChunksFillRate();
+                int fileFill = store.getFileStore().getFillRate();
+                if (chunksFill < threshold || fileFill < threshold) {
+                    compactNow(size, chunksFill < threshold, idle);
+                    writeBeforeCompaction = writtenAt;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -92,18 +99,38 @@ public class DurableH2Backend extends H2Backend {
         }
     }
 
-    private void compactNow(long size, int fillRate) {
+    private void compactNow(long size, boolean rewriteChunks, boolean idle) {
         long started = System.currentTimeMillis();
-        // rewrite the live pages of sparse chunks into new chunks, then give the freed space at the end back
-        for (int round = 0; round < 100 && !closing && store.compact(90, 16 * 1024 * 1024); round++) {
-            store.commit();
+        // rewrite the live pages of sparse chunks into new chunks, a few MB per step; commands wait for one step
+        // at a time
+        boolean more = rewriteChunks;
+        for (int step = 0; step < 400 && more && !closing; step++) {
+            more = exclusively(() -> {
+                boolean rewritten = store.compact(90, 4 * 1024 * 1024);
+                store.commit();
+                return rewritten;
+            });
         }
+        // then move the chunks together and give the free space at the end of the file back
         if (!closing) {
-            store.compactFile(idleNow() ? 5000 : 1000);
+            exclusively(() -> {
+                store.compactFile(idle ? 2000 : 200);
+                return true;
+            });
         }
         sizeAfterCompaction = fileSize();
-        LOG.debug("Embedded MongoDB store compacted while open: {} KB ({} % full) -> {} KB in {} ms",
-                size / 1024, fillRate, sizeAfterCompaction / 1024, System.currentTimeMillis() - started);
+        LOG.debug("Embedded MongoDB store compacted while open: {} KB -> {} KB in {} ms",
+                size / 1024, sizeAfterCompaction / 1024, System.currentTimeMillis() - started);
+    }
+
+    /** Runs a compaction step while no command runs. */
+    private boolean exclusively(java.util.function.BooleanSupplier step) {
+        access.writeLock().lock();
+        try {
+            return step.getAsBoolean();
+        } finally {
+            access.writeLock().unlock();
+        }
     }
 
     private boolean idleNow() {
@@ -118,14 +145,23 @@ public class DurableH2Backend extends H2Backend {
             MVStoreTool.compact(fileName, false);
             LOG.info("Embedded MongoDB store compacted at start: {} KB -> {} KB", before / 1024, file.length() / 1024);
         }
-        MVStore store = new MVStore.Builder().fileName(fileName).autoCompactFillRate(AUTO_COMPACT_FILL_RATE).open();
+        MVStore store = new MVStore.Builder().fileName(fileName)
+                // no background writer: this backend commits each write itself, and compacts (compactFile: files
+                // under 90 % full) in steps that no command runs beside
+                .autoCommitDisabled().autoCompactFillRate(90).open();
         store.setRetentionTime(0);
         return store;
     }
 
     @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        Document answer = super.handleCommand(channel, databaseName, command, query);
+        Document answer;
+        access.readLock().lock();
+        try {
+            answer = super.handleCommand(channel, databaseName, command, query);
+        } finally {
+            access.readLock().unlock();
+        }
         if (WRITE_COMMANDS.contains(command.toLowerCase(Locale.ROOT))) {
             lastWriteAt = System.currentTimeMillis();
             commit();
