@@ -35,7 +35,14 @@ public abstract class HttpSimulator implements AutoCloseable {
     @Override
     public void close() {
         if (vertx != null) {
-            vertx.close();
+            // closed when this returns: its port refuses connections and open ones are gone
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // closing anyway; nothing more to wait for
+            }
         }
     }
 }
