@@ -73,6 +73,36 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     }
 
     @Test
+    void batchesOfOnePollWriteInNameOrder() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        // 1,000 files, 2 batches of 500; the first batch's first file holds 1,000 other records before its versions
+        // of work orders 1 and 2, so a second batch processed beside it would be ready to write long before: it
+        // must write after (fails if batches ran in parallel unordered). Its tie on 1 then wins (the later name),
+        // its older version of 2 is stale.
+        ArrayNode first = JSON.createArrayNode();
+        for (int i = 0; i < 1_000; i++) {
+            first.add(workOrder(10_000 + i, "2025-01-01T00:00:00Z"));
+        }
+        first.add(workOrder(1, "2025-03-01T00:00:00Z").put("summary", "first batch"));
+        first.add(workOrder(2, "2025-03-01T00:00:00Z").put("summary", "first batch, newer"));
+        drop(dir("inbound"), "a-0000.json", first.toString());
+        for (int i = 1; i < 999; i++) {
+            drop(dir("inbound"), String.format("m-%04d.json", i), workOrder(100 + i, "2025-01-01T00:00:00Z").toString());
+        }
+        drop(dir("inbound"), "z-9999.json", "[" + workOrder(1, "2025-03-01T00:00:00Z").put("summary", "last batch, tie") + ","
+                + workOrder(2, "2025-02-01T00:00:00Z").put("summary", "last batch, older") + "]");
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(120)).until(() -> count("done") == 1_000);
+
+        assertThat(title(1)).isEqualTo("last batch, tie");
+        assertThat(title(2)).isEqualTo("first batch, newer");
+        assertThat(rejected("z-9999.json")).singleElement().satisfies(r -> assertThat(r.get("reasons").toString())
+                .contains("older than the stored version"));
+        assertThat(workorders().countDocuments()).isEqualTo(1_000 + 998 + 2);
+    }
+
+    @Test
     void aBacklogOfSmallFilesIsImportedOnceEachWhilePollsOverlapTheirBatches() throws Exception {
         // 4,000 files: 8 batches of 500; the polls that come while the batches are written list files already
         // read: each file must still be imported exactly once
