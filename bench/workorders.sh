@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 source bench/classpath.sh
 main=io.syncroutes.bench.WorkOrdersBench
 for arg in "$@"; do case "$arg" in --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;; --files) main=io.syncroutes.bench.WorkOrderFilesBench;; esac; done
-exec java -Xmx12g -cp "$BENCH_CP" "$main" "$@"
+# BENCH_JAVA_OPTS: e.g. -Dbench.stats=true (--files: CPU by thread, per-step times), -Dbench.app.<property>=<value>
+exec java -Xmx12g ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" "$main" "$@"
