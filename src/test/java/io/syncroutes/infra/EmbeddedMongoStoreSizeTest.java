@@ -61,8 +61,21 @@ class EmbeddedMongoStoreSizeTest {
             for (RawBsonDocument doc : workorders.find()) {
                 bsonBytes += doc.getByteBuffer().remaining();
             }
-            // writes paused: the compactor (every 5 s) gives the free space back
-            Thread.sleep(11_000);
+            // writes paused: the compactor (every 5 s, once writes paused for 3 s) gives the free space back; the
+            // size is read once it has settled (unchanged for 4 s, at least 10 s after the last write)
+            long settledSince = System.currentTimeMillis();
+            long lastSize = -1;
+            long started = System.currentTimeMillis();
+            while (System.currentTimeMillis() - started < 60_000) {
+                Thread.sleep(1_000);
+                long size = Files.size(store);
+                if (size != lastSize) {
+                    lastSize = size;
+                    settledSince = System.currentTimeMillis();
+                } else if (System.currentTimeMillis() - settledSince >= 4_000 && System.currentTimeMillis() - started >= 10_000) {
+                    break;
+                }
+            }
             sizeWhileRunning = Files.size(store);
         } finally {
             app.stop();
