@@ -215,10 +215,22 @@ public class WorkOrderImport {
 
     /** Counts what one bulk write did, for each file whose records it held. */
     public void written(@Body BulkWriteResult result, @ExchangeProperty(WRITE) Write write) {
-        for (Pending record : write.written) {
-            record.file().stats.increment("upserted");
+        count(write, result.getUpserts(), Map.of());
+    }
+
+    /** Counts each record of a bulk write as upserted (and new, when inserted), or rejected with MongoDB's reason. */
+    private static void count(Write write, List<BulkWriteUpsert> inserted, Map<Integer, BulkWriteError> refused) {
+        for (int i = 0; i < write.written.size(); i++) {
+            Pending record = write.written.get(i);
+            BulkWriteError error = refused.get(i);
+            if (error != null) {
+                record.file().reject(record.index(), record.record(),
+                        List.of("refused by MongoDB (code " + error.getCode() + "): " + error.getMessage()));
+            } else {
+                record.file().stats.increment("upserted");
+            }
         }
-        for (BulkWriteUpsert upsert : result.getUpserts()) {
+        for (BulkWriteUpsert upsert : inserted) {
             write.written.get(upsert.getIndex()).file().stats.increment("new");
         }
     }
@@ -236,18 +248,7 @@ public class WorkOrderImport {
         }
         Map<Integer, BulkWriteError> byIndex = new HashMap<>();
         refused.getWriteErrors().forEach(error -> byIndex.put(error.getIndex(), error));
-        for (int i = 0; i < write.written.size(); i++) {
-            Pending record = write.written.get(i);
-            BulkWriteError error = byIndex.get(i);
-            if (error != null) {
-                record.file().refused(record, "refused by MongoDB (code " + error.getCode() + "): " + error.getMessage());
-            } else {
-                record.file().stats.increment("upserted");
-            }
-        }
-        for (BulkWriteUpsert upsert : refused.getWriteResult().getUpserts()) {
-            write.written.get(upsert.getIndex()).file().stats.increment("new");
-        }
+        count(write, refused.getWriteResult().getUpserts(), byIndex);
         return String.format("MongoDB refused %d of %d records of a bulk write; each is kept with its reason in its"
                 + " file's .rejected.ndjson, the others are in", byIndex.size(), write.written.size());
     }
@@ -501,11 +502,6 @@ public class WorkOrderImport {
             stats.increment("rejected");
             writeRejected(index, record, reasons);
             return REJECTED;
-        }
-
-        void refused(Pending record, String reason) {
-            stats.increment("rejected");
-            writeRejected(record.index(), record.record(), List.of(reason));
         }
 
         void stale(Pending record, String reason) {

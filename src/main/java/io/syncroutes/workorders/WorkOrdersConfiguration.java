@@ -32,6 +32,7 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         int batchSize = Settings.positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");
         long pollMs = Settings.positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
         Settings.positive(context, "workorders.inbound.files-per-poll", "WORKORDERS_FILES_PER_POLL");
+        long atRestMs = Settings.positive(context, "workorders.inbound.at-rest-ms", "workorders.inbound.at-rest-ms");
         long intervalMs = Settings.positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
         for (String key : new String[] {"workorders.inbound.dir", "workorders.done.dir", "workorders.error.dir", "workorders.outbound.dir"}) {
@@ -54,7 +55,7 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderImport", importer);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
-        context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(1000));
+        context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(atRestMs));
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));

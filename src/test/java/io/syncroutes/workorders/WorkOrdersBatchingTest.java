@@ -45,15 +45,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     @Test
     void smallFilesOfOnePollShareOneBulkWriteAndABadFileAffectsOnlyItself() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
-        AtomicInteger bulkWrites = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
-                    bulkWrites.incrementAndGet();
-                }
-            }
-        });
+        AtomicInteger bulkWrites = onBulkWrite(written -> { });
         for (int i = 1; i <= 300; i++) {
             drop(dir("inbound"), String.format("wo-%04d.json", i), workOrder(i, "2025-01-01T00:00:00Z").toString());
         }
@@ -118,21 +110,16 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     @Test
     void aRouteForcedToStopWhileABatchIsWrittenLeavesItsFilesInTheInboundFolder() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
-        AtomicInteger bulkWrites = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
-                        && bulkWrites.incrementAndGet() == 1) {
-                    // stopped with (almost) no grace period, while the batch's next bulk writes are pending
-                    new Thread(() -> {
-                        try {
-                            context.getRouteController().stopRoute("workorders-inbound", 1, TimeUnit.MILLISECONDS);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }).start();
-                }
+        AtomicInteger bulkWrites = onBulkWrite(written -> {
+            if (written == 1) {
+                // stopped with (almost) no grace period, while the batch's next bulk writes are pending
+                new Thread(() -> {
+                    try {
+                        context.getRouteController().stopRoute("workorders-inbound", 1, TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).start();
             }
         });
         for (int file = 0; file < 10; file++) {
@@ -215,6 +202,20 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         assertThat(rejected("e.json")).singleElement().satisfies(r -> assertThat(r.get("reasons").toString())
                 .contains("older than the stored version"));
         assertThat(workorders().countDocuments()).isEqualTo(2);
+    }
+
+    /** Counts the route's bulk writes; {@code then} gets the count after each one. */
+    private AtomicInteger onBulkWrite(java.util.function.IntConsumer then) {
+        AtomicInteger bulkWrites = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
+                    then.accept(bulkWrites.incrementAndGet());
+                }
+            }
+        });
+        return bulkWrites;
     }
 
     private String title(int number) {
