@@ -44,6 +44,9 @@ public class InfraConfiguration implements CamelConfiguration {
             }
         });
 
+        // several instances: the master component over the configured cluster service (none: one instance)
+        Leadership.install(context);
+
         // every flow's sync state (bound first: the flows' beans record into it); camel-micrometer-prometheus binds
         // its registry as "metricsRegistry" when it starts
         SyncState syncState = new SyncState(ManagementFactory.getPlatformMBeanServer(),
