@@ -3,6 +3,7 @@ package io.syncroutes.cases;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.syncroutes.infra.LogMasking;
+import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
@@ -69,7 +70,8 @@ public class CasesConfiguration implements CamelConfiguration {
                 database.getCollection(Settings.get(context, "intempus.state-collection")));
         String authorization = "ApiKey " + user + ":" + key;
         FlowState flow = context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("cases")
-                .mode("delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize);
+                .mode("delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize)
+                .leads("cases", Leadership.of(context).of("cases"));
         context.getRegistry().bind("casesSync", new CasesSync(store, authorization, pageSize, Duration.ofMillis(fullInterval), flow,
                 Clock.systemUTC()));
         context.getRegistry().bind("casesApi", new CasesApi(store, JsonSchemaValidator.fromClasspath("schemas/case-create.schema.json"),

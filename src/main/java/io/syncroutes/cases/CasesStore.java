@@ -18,6 +18,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.LongSet;
+import io.syncroutes.shared.VersionedState;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 
@@ -43,19 +44,24 @@ public final class CasesStore {
     private static final String STATE_ID = "cases";
 
     private final MongoCollection<Document> cases;
-    private final MongoCollection<Document> state;
+    private final VersionedState state;
 
     public CasesStore(MongoCollection<Document> cases, MongoCollection<Document> state) {
         this.cases = cases;
-        this.state = state;
+        this.state = new VersionedState(state);
     }
 
     /** What a write did. */
     public enum Outcome { INSERTED, UPDATED, UNCHANGED }
 
     /** The sync state kept between runs: the delta watermark and when the last full and last successful runs ended. */
-    public record SyncMark(Long watermark, Instant lastFullAt, Instant lastSuccessAt) {
-        static final SyncMark NONE = new SyncMark(null, null, null);
+    public record SyncMark(Long watermark, Instant lastFullAt, Instant lastSuccessAt, long version) {
+        static final SyncMark NONE = new SyncMark(null, null, null, 0);
+
+        /** The mark a run ending now saves, as the version after this one (compare-and-set). */
+        public SyncMark next(Long watermark, Instant lastFullAt, Instant lastSuccessAt) {
+            return new SyncMark(watermark, lastFullAt, lastSuccessAt, version);
+        }
     }
 
     /** A case as its MongoDB document: {@code _id} first, then the fields as received. */
@@ -210,20 +216,24 @@ public final class CasesStore {
     }
 
     public SyncMark mark() {
-        Document doc = state.find(Filters.eq("_id", STATE_ID)).first();
+        Document doc = state.read(STATE_ID);
         if (doc == null) {
             return SyncMark.NONE;
         }
         Object watermark = doc.get("watermark");
         return new SyncMark(watermark == null ? null : ((Number) watermark).longValue(), instant(doc.getDate("lastFullAt")),
-                instant(doc.getDate("lastSuccessAt")));
+                instant(doc.getDate("lastSuccessAt")), VersionedState.version(doc));
     }
 
-    public void saveMark(SyncMark mark) {
+    /**
+     * Saves the mark a run ends with, if the stored one is still the version the run started from; false (nothing
+     * written) when another instance saved a mark meanwhile.
+     */
+    public boolean saveMark(SyncMark mark) {
         Document doc = new Document("_id", STATE_ID).append("watermark", mark.watermark())
                 .append("lastFullAt", mark.lastFullAt() == null ? null : Date.from(mark.lastFullAt()))
                 .append("lastSuccessAt", mark.lastSuccessAt() == null ? null : Date.from(mark.lastSuccessAt()));
-        state.replaceOne(Filters.eq("_id", STATE_ID), doc, new ReplaceOptions().upsert(true));
+        return state.save(doc, mark.version());
     }
 
     static long timestamp(Document doc) {

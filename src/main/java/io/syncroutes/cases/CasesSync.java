@@ -210,7 +210,10 @@ public final class CasesSync {
         if (!run.full && previous != null && watermark != null && watermark < previous) {
             watermark = previous;
         }
-        store.saveMark(new CasesStore.SyncMark(watermark, fullComplete ? now : run.mark.lastFullAt(), now));
+        if (!store.saveMark(run.mark.next(watermark, fullComplete ? now : run.mark.lastFullAt(), now))) {
+            // two instances led at once for a moment (CLUSTER_SERVICE): the other's newer mark stays
+            run.stats.error("sync state", "not saved: another instance saved the cases sync state during this run; its state is kept");
+        }
         lastSuccessAt = now;
         run.stats.finish();
         flow.runFinished(run.stats);

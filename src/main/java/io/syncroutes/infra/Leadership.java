@@ -39,6 +39,16 @@ public final class Leadership {
         return service == null || service.isLeader(namespace);
     }
 
+    /** {@link #leads} of {@code namespace}, for a flow's state ({@code FlowState.leads}). */
+    public java.util.function.BooleanSupplier of(String namespace) {
+        return () -> leads(namespace);
+    }
+
+    /** The leadership bound by {@link #install}. */
+    public static Leadership of(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("leadership", Leadership.class);
+    }
+
     public Kind kind() {
         return kind;
     }

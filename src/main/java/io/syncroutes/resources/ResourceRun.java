@@ -32,6 +32,7 @@ public final class ResourceRun {
     private String lastText;
     private Instant lastParsed;
     private boolean failed;
+    private long stateVersion;
 
     ResourceRun(FocusResource resource, boolean full, String reason, long runId, String deltaTimestamp, boolean sweep, List<Query> queries) {
         this.resource = resource;
@@ -43,6 +44,16 @@ public final class ResourceRun {
         this.queries = queries;
         this.stats = new SyncStats("resources", "Focus " + resource.name() + " (" + (full ? "full" : "delta") + ")",
                 "lines", "created", "updated", "deleted");
+    }
+
+    /** The version of the state document the run started from (its save is a compare-and-set on it). */
+    long stateVersion() {
+        return stateVersion;
+    }
+
+    ResourceRun stateVersion(long version) {
+        this.stateVersion = version;
+        return this;
     }
 
     public FocusResource resource() {

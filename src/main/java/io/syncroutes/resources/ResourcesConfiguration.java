@@ -2,6 +2,7 @@ package io.syncroutes.resources;
 
 import com.mongodb.client.MongoClient;
 import io.syncroutes.infra.LogMasking;
+import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
@@ -97,6 +98,7 @@ public class ResourcesConfiguration implements CamelConfiguration {
                 Settings.get(context, "focus.lang"), resources, batchSize,
                 "full/delta pull every " + intervalMs + " ms from " + base);
         context.getRegistry().bind("resourcesSync", sync);
+        syncState.flow("resources").leads("resources", Leadership.of(context).of("resources"));
         // the age of the last completed resource run, once the metrics registry exists (it starts after this)
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override

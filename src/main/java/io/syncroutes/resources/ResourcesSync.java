@@ -14,6 +14,7 @@ import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
+import io.syncroutes.shared.VersionedState;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -108,7 +109,7 @@ public class ResourcesSync {
     public List<ResourceRun.Query> prepare(@Body FocusResource resource, Exchange exchange) {
         MongoCollection<Document> rows = db.getCollection(resource.collection());
         ensureIndexes(resource, rows);
-        Document state = db.getCollection(STATE_COLLECTION).find(Filters.eq("_id", resource.collection())).first();
+        Document state = new VersionedState(db.getCollection(STATE_COLLECTION)).read(resource.collection());
         boolean empty = rows.estimatedDocumentCount() == 0;
         String delta = state == null ? null : state.getString("deltaTimestamp");
         String reason;
@@ -140,7 +141,7 @@ public class ResourcesSync {
             }
             run = new ResourceRun(resource, false, "since " + delta, runId, delta, false, queries);
         }
-        exchange.setProperty(ResourceRun.PROPERTY, run);
+        exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
         exchange.setProperty(SyncStats.PROPERTY, run.stats());
         LOG.debug("Focus {}: {} ({})", resource.name(), run.full() ? "full load" : "delta", run.reason());
@@ -219,7 +220,10 @@ public class ResourcesSync {
                 .append("fullReloadRequired", mismatch)
                 .append("fullReloadReason", mismatch ? "count mismatch (local " + local + ", Focus " + remote + ")" : null)
                 .append("lastRun", lastRun);
-        db.getCollection(STATE_COLLECTION).replaceOne(Filters.eq("_id", resource.collection()), doc, new ReplaceOptions().upsert(true));
+        if (!new VersionedState(db.getCollection(STATE_COLLECTION)).save(doc, run.stateVersion())) {
+            // two instances led at once for a moment (CLUSTER_SERVICE): the other's newer state stays
+            stats.error("sync state", "not saved: another instance saved the state of " + resource.collection() + " during this run; its state is kept");
+        }
         lags.put(resource.name(), remote - local);
         lastFinished = now;
         runState().count("resourceRuns", 1);

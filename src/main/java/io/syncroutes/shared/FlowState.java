@@ -41,6 +41,8 @@ public final class FlowState implements FlowStateMBean {
     private volatile Instant circuitSince;
     private volatile String circuitLastError;
     private volatile Instant circuitLastErrorAt;
+    // polled work of this flow per cluster namespace: whether this instance leads it now
+    private final Map<String, java.util.function.BooleanSupplier> leads = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     FlowState(String flow, Supplier<MeterRegistry> meters) {
         this.flow = flow;
@@ -96,6 +98,26 @@ public final class FlowState implements FlowStateMBean {
     public long getLagAgeMs() {
         Instant at = lagAt;
         return at == null ? -1 : Math.max(0, java.time.Duration.between(at, Instant.now()).toMillis());
+    }
+
+    /** The flow's polled work in {@code namespace} runs only while {@code leading} says this instance leads it. */
+    public FlowState leads(String namespace, java.util.function.BooleanSupplier leading) {
+        leads.put(namespace, leading);
+        return this;
+    }
+
+    /** Per namespace of the flow's polled work, whether this instance leads it now (always, with one instance). */
+    @Override
+    public Map<String, Boolean> getLeads() {
+        Map<String, Boolean> now = new LinkedHashMap<>();
+        leads.forEach((namespace, leading) -> now.put(namespace, leading.getAsBoolean()));
+        return now;
+    }
+
+    /** Whether this instance leads {@code namespace} now, as a number for a gauge (1 or 0). */
+    public double leadLevel(String namespace) {
+        java.util.function.BooleanSupplier leading = leads.get(namespace);
+        return leading != null && leading.getAsBoolean() ? 1 : 0;
     }
 
     /** The flow's circuit breaker changed state ({@code closed}, {@code open}, {@code half-open}). */
@@ -211,6 +233,9 @@ public final class FlowState implements FlowStateMBean {
             circuit.put("lastError", circuitLastError);
             circuit.put("lastErrorAt", getCircuitLastErrorAt());
             map.put("circuitBreaker", circuit);
+        }
+        if (!leads.isEmpty()) {
+            map.put("leads", getLeads());
         }
         map.put("lastErrorAt", getLastErrorAt());
         map.put("recentErrors", getRecentErrors());

@@ -33,6 +33,9 @@ public interface FlowStateMBean {
 
     String getCircuitLastErrorAt();
 
+    /** Per cluster namespace of the flow's polled work: whether this instance leads it (runs it) now. */
+    Map<String, Boolean> getLeads();
+
     String getLastErrorAt();
 
     Map<String, String> getRecentErrors();

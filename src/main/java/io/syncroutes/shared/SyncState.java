@@ -23,6 +23,7 @@ public final class SyncState {
     private final Map<String, FlowState> flows = new ConcurrentSkipListMap<>();
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
     private final Set<String> circuitGauged = ConcurrentHashMap.newKeySet();
+    private final Set<String> leaderGauged = ConcurrentHashMap.newKeySet();
     private volatile java.util.concurrent.ScheduledExecutorService lagRefresher;
     private volatile java.util.concurrent.ExecutorService lagWorkers;
     private final MBeanServer mbeans;
@@ -128,6 +129,20 @@ public final class SyncState {
         if (registry != null && state.getCircuitState() != null && circuitGauged.add(state.getFlow())) {
             Gauge.builder("sync.circuit.state", state, FlowState::circuitLevel).tag("flow", state.getFlow()).strongReference(true)
                     .description("circuit breaker of the flow's remote system: 0 closed, 1 half-open, 2 open").register(registry);
+        }
+        if (registry != null) {
+            gaugeLeads(registry, state);
+        }
+    }
+
+    /** The leadership gauges of a flow's namespaces ({@code sync_leader{flow, namespace}}: 1 leads, 0 not). */
+    private void gaugeLeads(MeterRegistry registry, FlowState state) {
+        for (String namespace : state.getLeads().keySet()) {
+            if (leaderGauged.add(state.getFlow() + "/" + namespace)) {
+                Gauge.builder("sync.leader", state, s -> s.leadLevel(namespace)).tag("flow", state.getFlow()).tag("namespace", namespace)
+                        .strongReference(true).description("1 when this instance runs the flow's polled work of this namespace (cluster leader)")
+                        .register(registry);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.syncroutes.unavailabilities;
 
 import com.mongodb.client.MongoClient;
 import io.syncroutes.infra.LogMasking;
+import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
@@ -91,7 +92,8 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
                 Settings.get(context, "qargo.client-secret"), timeout, tokens), timeout, retry, maxRetries, maxWait);
         UnavailabilitiesSync sync = new UnavailabilitiesSync(master, local, matcher, from, to, dryRun, budget,
                 context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("unavailabilities")
-                        .mode((dryRun ? "DRY RUN, " : "") + "every " + Settings.get(context, "qargo.sync-interval-ms") + " ms and on demand"));
+                        .mode((dryRun ? "DRY RUN, " : "") + "every " + Settings.get(context, "qargo.sync-interval-ms") + " ms and on demand")
+                        .leads("unavailabilities", Leadership.of(context).of("unavailabilities")));
         context.getRegistry().bind("unavailabilitiesSync", sync);
         context.getRegistry().bind("qargoMaster", master);
         context.getRegistry().bind("qargoLocal", local);
@@ -101,7 +103,7 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
         if (mbeans.isRegistered(name)) {
             mbeans.unregisterMBean(name);
         }
-        mbeans.registerMBean(new UnavailabilitiesOperations(context, sync), name);
+        mbeans.registerMBean(new UnavailabilitiesOperations(context, sync, Leadership.of(context).of("unavailabilities")), name);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {

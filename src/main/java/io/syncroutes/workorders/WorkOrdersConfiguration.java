@@ -1,5 +1,6 @@
 package io.syncroutes.workorders;
 
+import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
@@ -47,7 +48,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 .logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
 
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
-                .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)));
+                .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)))
+                .leads("workorders-inbound", Leadership.of(context).of("workorders-inbound"));
         WorkOrderImport importer = new WorkOrderImport(
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
@@ -57,7 +59,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
         context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(atRestMs));
 
-        FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir);
+        FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir)
+                .leads("workorders-export", Leadership.of(context).of("workorders-export"));
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));
     }
 
