@@ -4,7 +4,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
-import org.apache.camel.component.master.MasterComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,12 +80,8 @@ public final class Leadership {
         } else {
             service.setId("sync-routes-" + kind.name().toLowerCase(Locale.ROOT));
             context.addService(service, true, true);
-            MasterComponent master = new MasterComponent();
-            master.setService(service);
             // a leader's consumer that fails to start (e.g. its folder is missing) is tried again this often
-            master.setBackOffDelay(Math.max(1_000, interval));
-            master.setBackOffMaxAttempts(Integer.MAX_VALUE);
-            context.addComponent("master", master);
+            context.addComponent("master", new LeaderOnlyComponent(service, Math.max(1_000, interval)));
         }
         Leadership leadership = new Leadership(kind, service);
         context.getRegistry().bind("leadership", leadership);

@@ -197,6 +197,48 @@ class SeveralInstancesTest {
         }
     }
 
+    @Test
+    void aLeaderStoppedWithSigtermHandsOverAtOnceAndCleanly() throws Exception {
+        mongoServer = new MongoServer(new MemoryBackend());
+        mongoServer.bind("127.0.0.1", 0);
+        String mongoUri = "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
+        mongo = MongoClients.create(mongoUri);
+        startBroker();
+        ivanti = new IvantiSimulator("id", "secret-value", "key-value", Duration.ofMillis(10), 0);
+        ivanti.start("127.0.0.1", 0);
+        intempus = new IntempusSimulator("user", "intempus-key", Duration.ZERO);
+        intempus.start("127.0.0.1", 0);
+        for (String name : List.of("a", "b")) {
+            instances.add(start(name, mongoUri));
+        }
+        for (Instance instance : instances) {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> Http.get(url(instance, "/observe/health")).statusCode() == 200);
+        }
+        Instance leader = await().atMost(Duration.ofSeconds(30)).until(() -> soleLeader("workorders-inbound", instances), l -> l != null);
+        Instance other = instances.stream().filter(i -> i != leader).findFirst().orElseThrow();
+        Path inbound = Files.createDirectories(tmp.resolve("inbound"));
+        for (int i = 1; i <= 200; i++) {
+            Fixtures.drop(inbound, "wo_" + i + ".json", Fixtures.workOrder(i, "2025-03-01T10:00:00+00:00").toString());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(tmp.resolve("done")) > 0);
+
+        leader.process().destroy();
+        assertThat(leader.process().waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within 15 s").isTrue();
+        long stoppedAt = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(30)).until(() -> soleLeader("workorders-inbound", List.of(other)) != null);
+        // given up at once: well before a silent leader's timeout would let the other take over
+        assertThat(System.currentTimeMillis() - stoppedAt).as("hand-over after a normal stop").isLessThan(LEADER_TIMEOUT_MS);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(count(tmp.resolve("done"))).isEqualTo(200));
+        assertThat(count(inbound)).isZero();
+        assertThat(count(tmp.resolve("error"))).isZero();
+        assertThat(mongo.getDatabase("tractian").getCollection("workorders").countDocuments()).isEqualTo(200);
+        String log = Files.readString(tmp.resolve("app-" + leader.name() + ".log"));
+        assertThat(log).contains("Leading workorders-inbound: route workorders-inbound consumes now").doesNotContain(" ERROR ");
+        assertThat(log.lines()).as("no stack trace").noneMatch(l -> l.matches("^\\s+at \\S+\\(.*\\)$") || l.startsWith("Caused by:"));
+    }
+
     /** The one instance that reports leading {@code namespace} in /observe/sync, or null (none, or several). */
     private Instance soleLeader(String namespace, List<Instance> among) throws IOException {
         List<Instance> leaders = new ArrayList<>();
