@@ -12,7 +12,9 @@ import java.util.Base64;
 /** A small HTTP client for the tests of the app's endpoints. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    // HTTP/1.1 (no h2c upgrade on plain http), and a request that gets no answer fails the test instead of hanging it
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
     private Http() {
     }
@@ -35,7 +37,7 @@ public final class Http {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(request.timeout(java.time.Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -28,7 +28,8 @@ public abstract class CasesTestSupport extends SyncRoutesTestSupport {
     protected static final String API_KEY = "intempus-api-key-0123456789";
     protected static final String REF = "reference/intempus-cases/";
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
     // created lazily: CamelTestSupport asks for the properties from its constructor
     private IntempusSimulator intempus;

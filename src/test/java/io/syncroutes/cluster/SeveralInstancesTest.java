@@ -15,6 +15,7 @@ import io.syncroutes.Http;
 import io.syncroutes.RunningApp;
 import io.syncroutes.SyncRoutesTestSupport;
 import io.syncroutes.infra.EmbeddedAmqpBroker;
+import io.syncroutes.simulators.FocusSimulator;
 import io.syncroutes.simulators.IntempusSimulator;
 import io.syncroutes.simulators.IvantiSimulator;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +64,7 @@ class SeveralInstancesTest {
     private int brokerPort;
     private IvantiSimulator ivanti;
     private IntempusSimulator intempus;
+    private FocusSimulator focus;
 
     private record Instance(String name, int port, Process process) {
     }
@@ -98,6 +100,9 @@ class SeveralInstancesTest {
         if (intempus != null) {
             intempus.close();
         }
+        if (focus != null) {
+            focus.close();
+        }
     }
 
     @Test
@@ -112,6 +117,12 @@ class SeveralInstancesTest {
         intempus = new IntempusSimulator("user", "intempus-key", Duration.ZERO);
         intempus.start("127.0.0.1", 0);
         intempus.generate(20);
+        focus = new FocusSimulator("user", "focus-password", "svc", "dk", Duration.ofMinutes(30));
+        focus.promotions("promotions");
+        for (int i = 0; i < 10; i++) {
+            focus.randomChange("promotions");
+        }
+        focus.start("127.0.0.1", 0);
 
         for (String name : List.of("a", "b", "c")) {
             instances.add(start(name, mongoUri));
@@ -120,6 +131,8 @@ class SeveralInstancesTest {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                     .until(() -> Http.get(url(instance, "/observe/health")).statusCode() == 200);
         }
+        long allStarted = System.currentTimeMillis();
+        long focusRunsBefore = focus.requests("state");
         Instance leader = await().atMost(Duration.ofSeconds(30)).until(() -> soleLeader("workorders-inbound", instances), l -> l != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> mongo.getDatabase("tractian").getCollection("cases").countDocuments() == 20);
 
@@ -190,8 +203,15 @@ class SeveralInstancesTest {
                 assertThat(starts.get(i) - starts.get(i - 1)).as("gap between cases runs " + (i - 1) + " and " + i)
                         .isGreaterThanOrEqualTo(SYNC_INTERVAL_MS / 4);
             }
+            // nor the Focus pull: one run (one state request for its one resource) per interval at most
+            long focusRuns = focus.requests("state") - focusRunsBefore;
+            long elapsed = System.currentTimeMillis() - allStarted;
+            assertThat(focusRuns).as("Focus runs in " + elapsed + " ms").isGreaterThan(5).isLessThanOrEqualTo(elapsed / SYNC_INTERVAL_MS + 2);
+            assertThat(mongo.getDatabase("tractian").getCollection("focus_promotions").countDocuments())
+                    .isEqualTo(focus.rows("promotions").size());
+
             // one leader per namespace among the survivors, and each reports it
-            for (String namespace : List.of("workorders-inbound", "workorders-export", "cases")) {
+            for (String namespace : List.of("workorders-inbound", "workorders-export", "cases", "resources")) {
                 assertThat(soleLeader(namespace, survivors)).as("leader of " + namespace).isNotNull();
             }
         }
@@ -338,6 +358,14 @@ class SeveralInstancesTest {
         env.put("INTEMPUS_API_USER", "user");
         env.put("INTEMPUS_API_KEY", "intempus-key");
         env.put("INTEMPUS_SYNC_INTERVAL_MS", String.valueOf(SYNC_INTERVAL_MS));
+        if (focus != null) {
+            env.put("FOCUS_API_URL", focus.url());
+            env.put("FOCUS_USER", "user");
+            env.put("FOCUS_PASSWORD", "focus-password");
+            env.put("FOCUS_BUSINESS_SERVICE", "svc");
+            env.put("FOCUS_COUNTRY", "dk");
+            env.put("FOCUS_SYNC_INTERVAL_MS", String.valueOf(SYNC_INTERVAL_MS));
+        }
         return new Instance(name, port, RunningApp.startProcess(env, tmp.resolve("app-" + name + ".log")));
     }
 }
