@@ -27,6 +27,37 @@ public final class RunningApp {
         return builder.start();
     }
 
+    /**
+     * The environment of one of several instances sharing {@code shared} (its work-order folders and the cluster lock
+     * files, CLUSTER_SERVICE=file) and one MongoDB, serving HTTP on {@code httpPort}.
+     */
+    public static Map<String, String> clusterEnv(Path shared, String mongoUri, int httpPort) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("MONGO_URI", mongoUri);
+        env.put("ROUTES_RELOAD", "false");
+        env.put("CLUSTER_SERVICE", "file");
+        env.put("CLUSTER_FILE_ROOT", shared.resolve("cluster").toString());
+        env.put("DATA_INBOUND_DIR", shared.resolve("inbound").toString());
+        env.put("DATA_DONE_DIR", shared.resolve("done").toString());
+        env.put("DATA_ERROR_DIR", shared.resolve("error").toString());
+        env.put("DATA_OUTBOUND_DIR", shared.resolve("outbound").toString());
+        return env;
+    }
+
+    /** Properties of an app on the embedded defaults (memory backend, any free ports) with its folders in {@code tmp}. */
+    public static Map<String, String> embeddedProperties(Path tmp) {
+        Map<String, String> props = new java.util.HashMap<>();
+        props.put("mongo.uri", "");
+        props.put("mongo.embedded.backend", "memory");
+        props.put("mongo.embedded.port", "0");
+        props.put("http.port", String.valueOf(SyncRoutesTestSupport.freePort()));
+        for (String dir : new String[] {"inbound", "done", "error", "outbound"}) {
+            props.put("workorders." + dir + ".dir", tmp.resolve(dir).toString());
+        }
+        return props;
+    }
+
     /** Whether something listens on 127.0.0.1:{@code port}. */
     public static boolean listening(int port) {
         try (Socket ignored = new Socket("127.0.0.1", port)) {

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -226,16 +225,7 @@ public final class ClusterBench {
 
     private Instance start(Map<String, String> extra) throws IOException {
         int port = SyncRoutesTestSupport.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put("HTTP_PORT", String.valueOf(port));
-        env.put("MONGO_URI", mongoUri);
-        env.put("ROUTES_RELOAD", "false");
-        env.put("CLUSTER_SERVICE", "file");
-        env.put("CLUSTER_FILE_ROOT", tmp.resolve("cluster").toString());
-        env.put("DATA_INBOUND_DIR", tmp.resolve("inbound").toString());
-        env.put("DATA_DONE_DIR", tmp.resolve("done").toString());
-        env.put("DATA_ERROR_DIR", tmp.resolve("error").toString());
-        env.put("DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString());
+        Map<String, String> env = RunningApp.clusterEnv(tmp, mongoUri, port);
         env.put("RABBITMQ_HOST", brokerHost);
         env.put("RABBITMQ_PORT", String.valueOf(brokerPort));
         env.put("RABBITMQ_QUEUE", "cluster_bench_idle");

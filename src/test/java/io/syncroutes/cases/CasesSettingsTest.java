@@ -54,14 +54,6 @@ class CasesSettingsTest {
     }
 
     private static Map<String, String> base(Path tmp) {
-        Map<String, String> props = new HashMap<>();
-        props.put("mongo.uri", "");
-        props.put("mongo.embedded.backend", "memory");
-        props.put("mongo.embedded.port", "0");
-        props.put("http.port", String.valueOf(SyncRoutesTestSupport.freePort()));
-        for (String dir : new String[] {"inbound", "done", "error", "outbound"}) {
-            props.put("workorders." + dir + ".dir", tmp.resolve(dir).toString());
-        }
-        return props;
+        return RunningApp.embeddedProperties(tmp);
     }
 }

@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -107,15 +106,7 @@ class SeveralInstancesTest {
 
     @Test
     void leaderKilledWhileFilesAndProductsArriveLosesNothingAndNothingRunsTwice() throws Exception {
-        mongoServer = new MongoServer(new MemoryBackend());
-        mongoServer.bind("127.0.0.1", 0);
-        String mongoUri = "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
-        mongo = MongoClients.create(mongoUri);
-        startBroker();
-        ivanti = new IvantiSimulator("id", "secret-value", "key-value", Duration.ofMillis(10), 0);
-        ivanti.start("127.0.0.1", 0);
-        intempus = new IntempusSimulator("user", "intempus-key", Duration.ZERO);
-        intempus.start("127.0.0.1", 0);
+        String mongoUri = startBackends();
         intempus.generate(20);
         focus = new FocusSimulator("user", "focus-password", "svc", "dk", Duration.ofMinutes(30));
         focus.promotions("promotions");
@@ -124,13 +115,7 @@ class SeveralInstancesTest {
         }
         focus.start("127.0.0.1", 0);
 
-        for (String name : List.of("a", "b", "c")) {
-            instances.add(start(name, mongoUri));
-        }
-        for (Instance instance : instances) {
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .until(() -> Http.get(url(instance, "/observe/health")).statusCode() == 200);
-        }
+        startInstances(mongoUri, "a", "b", "c");
         long allStarted = System.currentTimeMillis();
         long focusRunsBefore = focus.requests("state");
         Instance leader = await().atMost(Duration.ofSeconds(30)).until(() -> soleLeader("workorders-inbound", instances), l -> l != null);
@@ -219,22 +204,8 @@ class SeveralInstancesTest {
 
     @Test
     void aLeaderStoppedWithSigtermHandsOverAtOnceAndCleanly() throws Exception {
-        mongoServer = new MongoServer(new MemoryBackend());
-        mongoServer.bind("127.0.0.1", 0);
-        String mongoUri = "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
-        mongo = MongoClients.create(mongoUri);
-        startBroker();
-        ivanti = new IvantiSimulator("id", "secret-value", "key-value", Duration.ofMillis(10), 0);
-        ivanti.start("127.0.0.1", 0);
-        intempus = new IntempusSimulator("user", "intempus-key", Duration.ZERO);
-        intempus.start("127.0.0.1", 0);
-        for (String name : List.of("a", "b")) {
-            instances.add(start(name, mongoUri));
-        }
-        for (Instance instance : instances) {
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .until(() -> Http.get(url(instance, "/observe/health")).statusCode() == 200);
-        }
+        String mongoUri = startBackends();
+        startInstances(mongoUri, "a", "b");
         Instance leader = await().atMost(Duration.ofSeconds(30)).until(() -> soleLeader("workorders-inbound", instances), l -> l != null);
         Instance other = instances.stream().filter(i -> i != leader).findFirst().orElseThrow();
         Path inbound = Files.createDirectories(tmp.resolve("inbound"));
@@ -257,6 +228,31 @@ class SeveralInstancesTest {
         String log = Files.readString(tmp.resolve("app-" + leader.name() + ".log"));
         assertThat(log).contains("Leading workorders-inbound: route workorders-inbound consumes now").doesNotContain(" ERROR ");
         assertThat(log.lines()).as("no stack trace").noneMatch(l -> l.matches("^\\s+at \\S+\\(.*\\)$") || l.startsWith("Caused by:"));
+    }
+
+    /** Starts the MongoDB-compatible server, the broker and the Ivanti and Intempus simulators; returns the MongoDB URI. */
+    private String startBackends() throws Exception {
+        mongoServer = new MongoServer(new MemoryBackend());
+        mongoServer.bind("127.0.0.1", 0);
+        String mongoUri = "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
+        mongo = MongoClients.create(mongoUri);
+        startBroker();
+        ivanti = new IvantiSimulator("id", "secret-value", "key-value", Duration.ofMillis(10), 0);
+        ivanti.start("127.0.0.1", 0);
+        intempus = new IntempusSimulator("user", "intempus-key", Duration.ZERO);
+        intempus.start("127.0.0.1", 0);
+        return mongoUri;
+    }
+
+    /** Starts one instance per name and waits until each is healthy. */
+    private void startInstances(String mongoUri, String... names) throws IOException {
+        for (String name : names) {
+            instances.add(start(name, mongoUri));
+        }
+        for (Instance instance : instances) {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> Http.get(url(instance, "/observe/health")).statusCode() == 200);
+        }
     }
 
     /** The one instance that reports leading {@code namespace} in /observe/sync, or null (none, or several). */
@@ -330,18 +326,9 @@ class SeveralInstancesTest {
 
     private Instance start(String name, String mongoUri) throws IOException {
         int port = SyncRoutesTestSupport.freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put("HTTP_PORT", String.valueOf(port));
-        env.put("MONGO_URI", mongoUri);
-        env.put("ROUTES_RELOAD", "false");
-        env.put("CLUSTER_SERVICE", "file");
-        env.put("CLUSTER_FILE_ROOT", tmp.resolve("cluster").toString());
+        Map<String, String> env = RunningApp.clusterEnv(tmp, mongoUri, port);
         env.put("CLUSTER_CHECK_INTERVAL_MS", String.valueOf(CHECK_INTERVAL_MS));
         env.put("CLUSTER_LEADER_TIMEOUT_MS", String.valueOf(LEADER_TIMEOUT_MS));
-        env.put("DATA_INBOUND_DIR", tmp.resolve("inbound").toString());
-        env.put("DATA_DONE_DIR", tmp.resolve("done").toString());
-        env.put("DATA_ERROR_DIR", tmp.resolve("error").toString());
-        env.put("DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString());
         env.put("WORKORDERS_INBOUND_POLL_MS", "200");
         env.put("WORKORDERS_EXPORT_INTERVAL_MS", "500");
         env.put("RABBITMQ_HOST", brokerHost);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,14 +98,6 @@ class ClusterSettingsTest {
     }
 
     private static Map<String, String> base(Path tmp) {
-        Map<String, String> props = new HashMap<>();
-        props.put("mongo.uri", "");
-        props.put("mongo.embedded.backend", "memory");
-        props.put("mongo.embedded.port", "0");
-        props.put("http.port", String.valueOf(SyncRoutesTestSupport.freePort()));
-        for (String dir : new String[] {"inbound", "done", "error", "outbound"}) {
-            props.put("workorders." + dir + ".dir", tmp.resolve(dir).toString());
-        }
-        return props;
+        return RunningApp.embeddedProperties(tmp);
     }
 }
