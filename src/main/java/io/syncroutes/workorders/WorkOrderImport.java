@@ -78,6 +78,9 @@ public class WorkOrderImport {
     private final FlowState state;
     /** Files sent to the error folder instead of done, by name, until the file component asks where they go. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
+    // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state) {
@@ -113,19 +116,47 @@ public class WorkOrderImport {
             completions.forEach(completion -> replayed.add(new OnFileExchange(completion, exchange)));
         }
         exchange.setProperty(COMPLETIONS, replayed);
+        inFlight.addAndGet(replayed.size());
+        inFlightChangedAt = System.nanoTime();
+    }
+
+    /**
+     * Whether the inbound folder may be listed again: the files of the previous poll have all been moved (or left),
+     * so a new listing does not walk thousands of files still in a batch only to skip them. A batch that makes no
+     * progress for {@code stuckAfter} (e.g. MongoDB unreachable) no longer holds the listing back.
+     */
+    public boolean readyForNextPoll(java.time.Duration stuckAfter) {
+        return inFlight.get() <= 0 || System.nanoTime() - inFlightChangedAt > stuckAfter.toNanos();
+    }
+
+    private void completed() {
+        inFlight.decrementAndGet();
+        inFlightChangedAt = System.nanoTime();
     }
 
     /**
      * A file's completion, run when its batch ends but on the file's own exchange (which holds the file's read
      * lock): the file commits (moves) when the batch succeeded, and rolls back (stays) when it failed.
      */
-    private record OnFileExchange(Synchronization completion, Exchange file) implements Synchronization {
+    private final class OnFileExchange implements Synchronization {
+        private final Synchronization completion;
+        private final Exchange file;
+
+        OnFileExchange(Synchronization completion, Exchange file) {
+            this.completion = completion;
+            this.file = file;
+        }
+
         @Override
         public void onComplete(Exchange batch) {
             if (batch.getProperty(LEAVE) != null) {
                 onFailure(batch);
             } else {
-                completion.onComplete(file);
+                try {
+                    completion.onComplete(file);
+                } finally {
+                    completed();
+                }
             }
         }
 
@@ -135,7 +166,11 @@ public class WorkOrderImport {
                 file.setException(batch.getException() != null ? batch.getException()
                         : new org.apache.camel.CamelExchangeException("the batch holding this file failed", batch));
             }
-            completion.onFailure(file);
+            try {
+                completion.onFailure(file);
+            } finally {
+                completed();
+            }
         }
     }
 
