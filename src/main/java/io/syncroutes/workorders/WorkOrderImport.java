@@ -78,9 +78,6 @@ public class WorkOrderImport {
     private final FlowState state;
     /** Files sent to the error folder instead of done, by name, until the file component asks where they go. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
-    // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state) {
@@ -116,47 +113,19 @@ public class WorkOrderImport {
             completions.forEach(completion -> replayed.add(new OnFileExchange(completion, exchange)));
         }
         exchange.setProperty(COMPLETIONS, replayed);
-        inFlight.addAndGet(replayed.size());
-        inFlightChangedAt = System.nanoTime();
-    }
-
-    /**
-     * Whether the inbound folder may be listed again: the files of the previous poll have all been moved (or left),
-     * so a new listing does not walk thousands of files still in a batch only to skip them. A batch that makes no
-     * progress for {@code stuckAfter} (e.g. MongoDB unreachable) no longer holds the listing back.
-     */
-    public boolean readyForNextPoll(java.time.Duration stuckAfter) {
-        return inFlight.get() <= 0 || System.nanoTime() - inFlightChangedAt > stuckAfter.toNanos();
-    }
-
-    private void completed() {
-        inFlight.decrementAndGet();
-        inFlightChangedAt = System.nanoTime();
     }
 
     /**
      * A file's completion, run when its batch ends but on the file's own exchange (which holds the file's read
      * lock): the file commits (moves) when the batch succeeded, and rolls back (stays) when it failed.
      */
-    private final class OnFileExchange implements Synchronization {
-        private final Synchronization completion;
-        private final Exchange file;
-
-        OnFileExchange(Synchronization completion, Exchange file) {
-            this.completion = completion;
-            this.file = file;
-        }
-
+    private record OnFileExchange(Synchronization completion, Exchange file) implements Synchronization {
         @Override
         public void onComplete(Exchange batch) {
             if (batch.getProperty(LEAVE) != null) {
                 onFailure(batch);
             } else {
-                try {
-                    completion.onComplete(file);
-                } finally {
-                    completed();
-                }
+                completion.onComplete(file);
             }
         }
 
@@ -166,11 +135,7 @@ public class WorkOrderImport {
                 file.setException(batch.getException() != null ? batch.getException()
                         : new org.apache.camel.CamelExchangeException("the batch holding this file failed", batch));
             }
-            try {
-                completion.onFailure(file);
-            } finally {
-                completed();
-            }
+            completion.onFailure(file);
         }
     }
 
