@@ -166,14 +166,14 @@ class SeveralInstancesTest {
             // every change exported once: all synced, then 50 changed work orders give exactly 50 more exports
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     mongo.getDatabase("tractian").getCollection("workorders").countDocuments(Filters.ne("isSynced", true)) == 0);
-            long exportedBefore = exported(survivors);
+            // an export run adds to its totals when it ends, after its marks: wait until the totals stop moving
+            long exportedBefore = settledExports(survivors);
             for (int i = 1; i <= 50; i++) {
                 Fixtures.drop(inbound, "wo_" + i + "_v2.json", Fixtures.workOrder(i, "2025-03-02T10:00:00+00:00").toString());
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> count(tmp.resolve("done")) == 350
                     && mongo.getDatabase("tractian").getCollection("workorders").countDocuments(Filters.ne("isSynced", true)) == 0);
-            Thread.sleep(2_000);
-            assertThat(exported(survivors) - exportedBefore).as("exports of 50 changes").isEqualTo(50);
+            assertThat(settledExports(survivors) - exportedBefore).as("exports of 50 changes").isEqualTo(50);
             assertThat(Files.readString(tmp.resolve("outbound").resolve("workorder_7.json"))).contains("2025-03-02T10:00:00");
 
             // the timed Intempus pull never ran on two instances at once. Each run starts with its offset=0 page; one
@@ -263,6 +263,22 @@ class SeveralInstancesTest {
             }
         }
         return leaders.size() == 1 ? leaders.get(0) : null;
+    }
+
+    /** The exports counted by these instances once the count has not moved for 3 s (six export intervals). */
+    private long settledExports(List<Instance> among) throws Exception {
+        long last = exported(among);
+        int unchanged = 0;
+        for (int i = 0; i < 60; i++) {
+            Thread.sleep(1_000);
+            long now = exported(among);
+            unchanged = now == last ? unchanged + 1 : 0;
+            if (unchanged == 3) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("the export counts did not settle within 60 s");
     }
 
     private long exported(List<Instance> among) throws IOException {
