@@ -6,7 +6,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.master.MasterComponent;
 import org.apache.camel.component.master.MasterEndpoint;
-import org.apache.camel.util.StringHelper;
 
 import java.util.Map;
 
@@ -27,15 +26,9 @@ final class LeaderOnlyComponent extends MasterComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> params) throws Exception {
-        String namespace = StringHelper.before(remaining, ":");
-        String delegateUri = StringHelper.after(remaining, ":");
-        if (namespace == null || namespace.isBlank() || delegateUri == null || delegateUri.isBlank()) {
-            throw new IllegalArgumentException("expected master:<namespace>:<uri>, got " + uri);
-        }
-        if (params != null && !params.isEmpty()) {
-            // the parameters as written (raw), like camel-master passes them on
-            delegateUri = delegateUri + "?" + uri.substring(uri.indexOf('?') + 1);
-        }
+        String[] parsed = SingleInstanceMaster.parse(uri, remaining);
+        String namespace = parsed[0];
+        String delegateUri = parsed[1];
         return new MasterEndpoint(uri, this, clusterService, namespace, delegateUri) {
             @Override
             public Consumer createConsumer(Processor processor) throws Exception {

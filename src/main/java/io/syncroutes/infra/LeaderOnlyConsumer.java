@@ -116,11 +116,6 @@ final class LeaderOnlyConsumer extends DefaultConsumer implements Suspendable, S
         }
     }
 
-    /** Whether the wrapped consumer runs (this instance leads and it started). */
-    boolean isConsuming() {
-        return consumer != null;
-    }
-
     @Override
     protected void doSuspend() throws Exception {
         if (consumer instanceof SuspendableService suspendable) {

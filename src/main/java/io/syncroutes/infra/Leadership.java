@@ -25,11 +25,9 @@ public final class Leadership {
     /** The cluster services CLUSTER_SERVICE names. */
     public enum Kind { NONE, FILE, KUBERNETES }
 
-    private final Kind kind;
     private final CamelClusterService service;
 
-    private Leadership(Kind kind, CamelClusterService service) {
-        this.kind = kind;
+    private Leadership(CamelClusterService service) {
         this.service = service;
     }
 
@@ -46,10 +44,6 @@ public final class Leadership {
     /** The leadership bound by {@link #install}. */
     public static Leadership of(CamelContext context) {
         return context.getRegistry().lookupByNameAndType("leadership", Leadership.class);
-    }
-
-    public Kind kind() {
-        return kind;
     }
 
     /**
@@ -83,7 +77,7 @@ public final class Leadership {
             // a leader's consumer that fails to start (e.g. its folder is missing) is tried again this often
             context.addComponent("master", new LeaderOnlyComponent(service, Math.max(1_000, interval)));
         }
-        Leadership leadership = new Leadership(kind, service);
+        Leadership leadership = new Leadership(service);
         context.getRegistry().bind("leadership", leadership);
         return leadership;
     }

@@ -25,14 +25,25 @@ public final class SingleInstanceMaster extends DefaultComponent {
         if (remaining != null && remaining.startsWith("//")) {
             remaining = remaining.substring(2);
         }
-        String namespace = remaining == null ? null : StringHelper.before(remaining, ":");
-        String delegate = remaining == null ? null : StringHelper.after(remaining, ":");
-        if (namespace == null || namespace.isBlank() || delegate == null || delegate.isBlank()) {
-            throw new IllegalArgumentException("expected master:<namespace>:<uri>, got " + uri);
-        }
+        String delegate = parse(uri, remaining)[1];
         return properties == null || properties.isEmpty()
                 ? getCamelContext().getEndpoint(delegate)
                 : getCamelContext().getEndpoint(delegate, properties);
+    }
+
+    /**
+     * {@code {namespace, delegate uri}} of {@code master:<namespace>:<uri>} ({@code remaining}: what follows
+     * {@code master:}, with the query), the query kept as written (raw) like camel-master passes it on.
+     */
+    static String[] parse(String uri, String remaining) {
+        String path = remaining == null ? null : StringHelper.before(remaining, "?", remaining);
+        String namespace = path == null ? null : StringHelper.before(path, ":");
+        String delegate = path == null ? null : StringHelper.after(path, ":");
+        if (namespace == null || namespace.isBlank() || delegate == null || delegate.isBlank()) {
+            throw new IllegalArgumentException("expected master:<namespace>:<uri>, got " + uri);
+        }
+        int query = uri.indexOf('?');
+        return new String[] {namespace, query < 0 ? delegate : delegate + uri.substring(query)};
     }
 
     @Override

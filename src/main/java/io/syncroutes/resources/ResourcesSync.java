@@ -50,6 +50,8 @@ public class ResourcesSync {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MongoDatabase db;
+    // the state documents, saved by compare-and-set
+    private final VersionedState states;
     private final String apiUrl;
     private final SyncState syncState;
     private final String businessService;
@@ -68,6 +70,7 @@ public class ResourcesSync {
     public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
                          List<String> configured, int batchSize, String modeDescription) {
         this.db = db;
+        this.states = new VersionedState(db.getCollection(STATE_COLLECTION));
         this.apiUrl = apiUrl;
         this.syncState = syncState;
         this.businessService = businessService;
@@ -109,7 +112,7 @@ public class ResourcesSync {
     public List<ResourceRun.Query> prepare(@Body FocusResource resource, Exchange exchange) {
         MongoCollection<Document> rows = db.getCollection(resource.collection());
         ensureIndexes(resource, rows);
-        Document state = new VersionedState(db.getCollection(STATE_COLLECTION)).read(resource.collection());
+        Document state = states.read(resource.collection());
         boolean empty = rows.estimatedDocumentCount() == 0;
         String delta = state == null ? null : state.getString("deltaTimestamp");
         String reason;
@@ -220,7 +223,7 @@ public class ResourcesSync {
                 .append("fullReloadRequired", mismatch)
                 .append("fullReloadReason", mismatch ? "count mismatch (local " + local + ", Focus " + remote + ")" : null)
                 .append("lastRun", lastRun);
-        if (!new VersionedState(db.getCollection(STATE_COLLECTION)).save(doc, run.stateVersion())) {
+        if (!states.save(doc, run.stateVersion())) {
             // two instances led at once for a moment (CLUSTER_SERVICE): the other's newer state stays
             stats.error("sync state", "not saved: another instance saved the state of " + resource.collection() + " during this run; its state is kept");
         }
