@@ -78,6 +78,9 @@ public class WorkOrderImport {
     private final FlowState state;
     /** Files sent to the error folder instead of done, by name, until the file component asks where they go. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
+    // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state) {
@@ -113,19 +116,50 @@ public class WorkOrderImport {
             completions.forEach(completion -> replayed.add(new OnFileExchange(completion, exchange)));
         }
         exchange.setProperty(COMPLETIONS, replayed);
+        inFlight.addAndGet(replayed.size());
+        inFlightChangedAt = System.nanoTime();
+    }
+
+    /**
+     * Whether the inbound folder may be listed again: at most one batch of files of earlier polls is still waiting
+     * for its write, so a new listing does not walk thousands of files in flight only to skip them, yet the next
+     * files are read while the last batch is written. A batch that makes no progress for {@code stuckAfter} (e.g.
+     * MongoDB unreachable) no longer holds the listing back.
+     */
+    public boolean readyForNextPoll(java.time.Duration stuckAfter) {
+        return inFlight.get() <= batchSize || System.nanoTime() - inFlightChangedAt > stuckAfter.toNanos();
+    }
+
+    private void completed() {
+        inFlight.decrementAndGet();
+        inFlightChangedAt = System.nanoTime();
     }
 
     /**
      * A file's completion, run when its batch ends but on the file's own exchange (which holds the file's read
      * lock): the file commits (moves) when the batch succeeded, and rolls back (stays) when it failed.
      */
-    private record OnFileExchange(Synchronization completion, Exchange file) implements Synchronization {
+    private final class OnFileExchange implements Synchronization {
+        private final Synchronization completion;
+        private final Exchange file;
+
+        OnFileExchange(Synchronization completion, Exchange file) {
+            this.completion = completion;
+            this.file = file;
+        }
+
         @Override
         public void onComplete(Exchange batch) {
             if (batch.getProperty(LEAVE) != null) {
                 onFailure(batch);
             } else {
-                completion.onComplete(file);
+                try {
+                    moveOut(file);
+                    // then Camel releases the file's read lock and forgets it is in progress
+                    completion.onComplete(file);
+                } finally {
+                    completed();
+                }
             }
         }
 
@@ -135,7 +169,11 @@ public class WorkOrderImport {
                 file.setException(batch.getException() != null ? batch.getException()
                         : new org.apache.camel.CamelExchangeException("the batch holding this file failed", batch));
             }
-            completion.onFailure(file);
+            try {
+                completion.onFailure(file);
+            } finally {
+                completed();
+            }
         }
     }
 
@@ -292,11 +330,31 @@ public class WorkOrderImport {
         return batch.finish(reason(cause));
     }
 
-    /** Where the file component moves a file once its batch has ended: the done folder, or the error folder. */
-    public String destination(Exchange exchange) {
-        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        String rejected = rejectedFiles.remove(name);
-        return rejected != null ? rejected : doneDir.resolve(name).toString();
+    /**
+     * Moves a file whose batch has ended to the done folder, or to the error folder when it was rejected whole,
+     * replacing a file of that name there (the file component itself leaves it in place: {@code noop}). One rename,
+     * not Camel's rename strategy, which copies the exchange and binds the file's headers again for each file. A
+     * file that cannot be moved stays in the inbound folder and is read again (its records are upserts).
+     */
+    private void moveOut(Exchange exchange) {
+        GenericFile<?> file = exchange.getProperty(org.apache.camel.component.file.FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
+        String rejected = rejectedFiles.remove(file.getFileNameOnly());
+        Path from = Path.of(file.getAbsoluteFilePath());
+        Path to = rejected != null ? Path.of(rejected) : doneDir.resolve(file.getFileNameOnly());
+        try {
+            try {
+                Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (!Files.exists(from)) {
+                    throw e;
+                }
+                // the done or error folder was removed while the app ran
+                Files.createDirectories(to.getParent());
+                Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: not moved to {} ({}); it stays in the inbound folder and is read again", file.getFileNameOnly(), to, e.toString());
+        }
     }
 
     private static String reason(Throwable cause) {

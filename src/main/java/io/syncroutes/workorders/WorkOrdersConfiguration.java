@@ -7,14 +7,18 @@ import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +62,13 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
         context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(atRestMs));
+        // no new listing of the folder while files of the previous poll are still in a batch (unless it is stuck)
+        context.getRegistry().bind("workOrderPollStrategy", new DefaultPollingConsumerPollStrategy() {
+            @Override
+            public boolean begin(Consumer consumer, Endpoint endpoint) {
+                return importer.readyForNextPoll(Duration.ofSeconds(30));
+            }
+        });
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir)
                 .leads("workorders-export", Leadership.of(context).of("workorders-export"));
