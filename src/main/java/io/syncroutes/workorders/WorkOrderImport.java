@@ -64,6 +64,11 @@ public class WorkOrderImport {
     public static final String RUN = "workOrderImport";
     private static final String COMPLETIONS = RUN + ".completions";
     private static final String FILES = RUN + ".files";
+    private static final String READ_AHEAD = RUN + ".readAhead";
+    /** Files up to this size are read ahead (parsed, validated, translated) on the file consumer's thread. */
+    static final long READ_AHEAD_MAX_FILE_BYTES = 16 * 1024;
+    /** At most this many bytes of files read ahead wait for their batch; beyond it, a batch reads its files itself. */
+    static final long READ_AHEAD_BUDGET_BYTES = 8L * 1024 * 1024;
     private static final String WRITE = RUN + ".write";
     private static final String LEAVE = RUN + ".leave";
     private static final Logger LOG = LoggerFactory.getLogger("io.syncroutes.workorders.inbound");
@@ -80,6 +85,8 @@ public class WorkOrderImport {
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
     // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    // bytes of the files read ahead whose batch has not closed them yet
+    private final java.util.concurrent.atomic.AtomicLong readAheadBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
@@ -101,6 +108,26 @@ public class WorkOrderImport {
      */
     public static GenericFileFilter<Object> atRestFor(long minAgeMs) {
         return file -> file.getLastModified() > 0 && System.currentTimeMillis() - file.getLastModified() >= minAgeMs;
+    }
+
+    /**
+     * Before the aggregator, on the file consumer's thread: a small file (the customer's one work order per file) is
+     * read, validated and translated now, while the batch before it is written, so that its own batch mostly
+     * writes. A larger file, or any once {@value #READ_AHEAD_BUDGET_BYTES} bytes of files wait read ahead, is
+     * streamed by its batch. Records, rejects and counts are the same either way.
+     */
+    public void readAhead(Exchange exchange) {
+        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (length == null || length > READ_AHEAD_MAX_FILE_BYTES) {
+            return;
+        }
+        if (readAheadBytes.addAndGet(length) > READ_AHEAD_BUDGET_BYTES) {
+            readAheadBytes.addAndGet(-length);
+            return;
+        }
+        FileRun run = new FileRun(exchange.getMessage().getBody(File.class));
+        run.readAll(length);
+        exchange.setProperty(READ_AHEAD, run);
     }
 
     /**
@@ -187,8 +214,14 @@ public class WorkOrderImport {
                 if (batch == null) {
                     file.setProperty(FILES, new ArrayList<File>());
                     file.setProperty(COMPLETIONS + ".all", new ArrayList<Synchronization>());
+                    file.setProperty(READ_AHEAD + ".all", new HashMap<File, FileRun>());
                 }
-                into.getProperty(FILES, List.class).add(file.getMessage().getBody(File.class));
+                File path = file.getMessage().getBody(File.class);
+                into.getProperty(FILES, List.class).add(path);
+                FileRun readAhead = file.getProperty(READ_AHEAD, FileRun.class);
+                if (readAhead != null) {
+                    into.getProperty(READ_AHEAD + ".all", Map.class).put(path, readAhead);
+                }
                 List<Synchronization> completions = file.getProperty(COMPLETIONS, List.class);
                 if (completions != null) {
                     into.getProperty(COMPLETIONS + ".all", List.class).addAll(completions);
@@ -203,14 +236,18 @@ public class WorkOrderImport {
                 completions.forEach(batch.getExchangeExtension()::addOnCompletion);
                 batch.removeProperty(COMPLETIONS + ".all");
                 batch.removeProperty(COMPLETIONS);
+                batch.removeProperty(READ_AHEAD);
                 batch.getMessage().setBody(batch.removeProperty(FILES));
             }
         };
     }
 
-    /** Opens the batch of files; the split pulls its bulk writes one at a time, so no file is ever held whole. */
+    /**
+     * Opens the batch of files; the split pulls its bulk writes one at a time, so no file but a small one read ahead
+     * is ever held whole.
+     */
     public Iterator<Write> batches(@Body List<File> files, Exchange exchange) {
-        Batch batch = new Batch(files);
+        Batch batch = new Batch(files, readAheadOf(exchange));
         exchange.setProperty(RUN, batch);
         return batch;
     }
@@ -303,6 +340,7 @@ public class WorkOrderImport {
             batch.files.forEach(FileRun::closeQuietly);
             files = batch.files.size();
         } else {
+            readAheadOf(exchange).values().forEach(FileRun::closeQuietly);
             files = exchange.getMessage().getBody() instanceof List<?> list ? list.size() : 1;
         }
         return "route stopping: the batch's " + files + " files stay in the inbound folder and are read again at the next start";
@@ -325,9 +363,15 @@ public class WorkOrderImport {
             @SuppressWarnings("unchecked")
             List<File> files = body instanceof List<?> list ? (List<File>) list
                     : List.of(exchange.getMessage().getBody(File.class));
-            batch = new Batch(files);
+            batch = new Batch(files, readAheadOf(exchange));
         }
         return batch.finish(reason(cause));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<File, FileRun> readAheadOf(Exchange batch) {
+        Map<File, FileRun> runs = batch.getProperty(READ_AHEAD + ".all", Map.class);
+        return runs != null ? runs : Map.of();
     }
 
     /**
@@ -412,8 +456,8 @@ public class WorkOrderImport {
         private int writes;
         private Write next;
 
-        Batch(List<File> files) {
-            files.forEach(f -> this.files.add(new FileRun(f)));
+        Batch(List<File> files, Map<File, FileRun> readAhead) {
+            files.forEach(f -> this.files.add(readAhead.containsKey(f) ? readAhead.get(f) : new FileRun(f)));
         }
 
         @Override
@@ -513,6 +557,10 @@ public class WorkOrderImport {
         private boolean rejectsStarted;
         private boolean ended;
         private String failed;
+        // a file read ahead: its records (REJECTED for an invalid one), then what ended its reading early, if anything
+        private Iterator<Pending> readAhead;
+        private Exception readAheadFailure;
+        private long heldBytes;
 
         FileRun(File path) {
             this.path = path;
@@ -520,8 +568,41 @@ public class WorkOrderImport {
             this.stats = new SyncStats("workorders-inbound", name, "read", "upserted", "new", "rejected", "stale");
         }
 
+        /** Reads the whole (small) file now; {@link #next} then replays it, and fails where reading it failed. */
+        void readAll(long bytes) {
+            heldBytes = bytes;
+            List<Pending> records = new ArrayList<>();
+            try {
+                for (Pending record = next(); record != null; record = next()) {
+                    records.add(record);
+                }
+            } catch (IOException | RuntimeException e) {
+                readAheadFailure = e;
+                ended = true;
+                try {
+                    closeReader();
+                } catch (IOException ignored) {
+                    // nothing left to read from it
+                }
+            }
+            readAhead = records.iterator();
+        }
+
         /** The next valid record, {@link #REJECTED} for an invalid one, or null at the end of the file. */
         Pending next() throws IOException {
+            if (readAhead != null) {
+                if (readAhead.hasNext()) {
+                    return readAhead.next();
+                }
+                Exception failure = readAheadFailure;
+                readAheadFailure = null;
+                if (failure instanceof IOException io) {
+                    throw io;
+                } else if (failure != null) {
+                    throw (RuntimeException) failure;
+                }
+                return null;
+            }
             if (ended) {
                 return null;
             }
@@ -600,6 +681,11 @@ public class WorkOrderImport {
 
         void closeQuietly() {
             ended = true;
+            readAhead = java.util.Collections.emptyIterator();
+            if (heldBytes > 0) {
+                readAheadBytes.addAndGet(-heldBytes);
+                heldBytes = 0;
+            }
             try {
                 closeReader();
             } catch (IOException ignored) {

@@ -33,19 +33,23 @@ import static io.syncroutes.bench.BenchSupport.count;
  * Work-order files, small and big: 10,000 one-object files, and 100 files of 1,000 records, through the inbound
  * route, each beside a raw loop of the same work on the same server (list the folder, read and parse each file,
  * translate, upsert 1,000 records per bulk write, rename each file to done once its records are written). Run with
- * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--rounds=2]};
- * the last round is reported, earlier ones warm the JIT (the same number of one-object files, a tenth of the big ones).
+ * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10]};
+ * the last round is reported; earlier ones warm the JIT (the same number of one-object files, a tenth of the big
+ * ones) until it compiles for less than 10 % of the route: a route runs many small steps, which the JIT takes several
+ * rounds to compile (on 2 cores its compiler thread took most of a core through the second and third rounds).
  */
 public final class WorkOrderFilesBench {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
 
     public static void main(String... argv) throws Exception {
         Map<String, String> args = BenchSupport.args(argv);
         int small = Integer.parseInt(args.getOrDefault("small", "10000"));
         int big = Integer.parseInt(args.getOrDefault("big", "100"));
         int perBig = Integer.parseInt(args.getOrDefault("per-big", "1000"));
-        int rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
+        // warm-up rounds until the JIT has settled (compiling for under 10 % of the one-object route), at most this many
+        int maxWarmUps = Integer.parseInt(args.getOrDefault("max-warm-ups", "10"));
         EmbeddedMongo.Backend backend = EmbeddedMongo.Backend.valueOf(args.getOrDefault("backend", "memory").toUpperCase(Locale.ROOT));
         Path work = Files.createTempDirectory("sync-routes-bench");
         EmbeddedMongo server = new EmbeddedMongo(backend, work.resolve("mongo"), "127.0.0.1", 0);
@@ -53,8 +57,9 @@ public final class WorkOrderFilesBench {
         List<String> report = new ArrayList<>();
         try (MongoClient client = MongoClients.create(server.uri())) {
             MongoCollection<Document> collection = client.getDatabase("bench").getCollection("workorders");
-            for (int round = 1; round <= rounds; round++) {
-                boolean last = round == rounds;
+            boolean settled = false;
+            for (int round = 1; ; round++) {
+                boolean last = settled || round > maxWarmUps;
                 // one-object files warm up at full size: a tenth left the route's many small steps still being
                 // compiled while it was measured (its CPU per file 1.5x that of a warmed run), the raw loop's few not
                 int smallFiles = small;
@@ -62,13 +67,23 @@ public final class WorkOrderFilesBench {
                 Path dir = work.resolve("round-" + round);
                 Result smallResult = run(collection, server.uri(), dir.resolve("small"), smallFiles, 1);
                 Result bigResult = run(collection, server.uri(), dir.resolve("big"), bigFiles, perBig);
+                long jitMs = smallResult.routeJitMs();
+                long routeMs = smallResult.routeNanos() / 1_000_000;
+                System.out.printf("round %d%s: the JIT compiled for %,d ms of the one-object files route's %,d ms%n",
+                        round, last ? " (measured)" : " (warm-up)", jitMs, routeMs);
                 if (last) {
-                    report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds)",
-                            backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors()));
+                    report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds),"
+                                    + " measured after %d warm-up rounds (the JIT compiling %,d ms of the one-object route's %,d ms)",
+                            backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors(), round - 1, jitMs, routeMs));
                     report.addAll(smallResult.lines(String.format("%,d one-object files", smallFiles)));
                     report.addAll(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)));
                 }
                 BenchSupport.delete(dir);
+                if (last) {
+                    break;
+                }
+                // the next round is measured once this one left the JIT little to compile
+                settled = jitMs < routeMs / 10;
             }
             if (backend == EmbeddedMongo.Backend.H2) {
                 report.add(String.format("H2 store while running: %,d KB", Files.size(work.resolve("mongo/sync-routes.mv")) / 1024));
@@ -84,7 +99,7 @@ public final class WorkOrderFilesBench {
         report.forEach(System.out::println);
     }
 
-    private record Result(long files, long records, long baselineNanos, long routeNanos) {
+    private record Result(long files, long records, long baselineNanos, long routeNanos, long routeJitMs) {
         List<String> lines(String what) {
             return List.of(
                     line(what + ": raw loop", baselineNanos),
@@ -172,6 +187,7 @@ public final class WorkOrderFilesBench {
         properties.put("camel.main.routes-reload-enabled", "false");
         Main app = BenchSupport.startApp(properties);
         long route;
+        long jitBefore;
         try {
             app.getCamelContext().getRouteController().stopRoute("workorders-inbound");
             await("unique index", 30_000, () -> collection.listIndexes().into(new ArrayList<>()).size() > 1);
@@ -179,11 +195,13 @@ public final class WorkOrderFilesBench {
             moveAll(done, routeInbound);
             Path last = routeDone.resolve(names.get(names.size() - 1).getFileName());
             Map<String, Long> cpuBefore = BenchSupport.threadCpu();
+            jitBefore = JIT.getTotalCompilationTime();
             t0 = System.nanoTime();
             app.getCamelContext().getRouteController().startRoute("workorders-inbound");
             // the last name is the last file moved; listing 10,000 names every 5 ms would take a core from the route
             await("every file in done", 900_000, () -> Files.exists(last) && count(routeDone) == files);
             route = System.nanoTime() - t0;
+            jitBefore = JIT.getTotalCompilationTime() - jitBefore;
             if (Boolean.getBoolean("bench.stats")) {
                 System.out.println("CPU by thread while the route ran (ms): " + BenchSupport.cpuSince(cpuBefore));
                 // -Dbench.stats=true: the route's and each step's processing times, as Hawtio shows them
@@ -195,7 +213,7 @@ public final class WorkOrderFilesBench {
             app.stop();
         }
         check(collection, records, count(routeDone), files, "route");
-        return new Result(files, records, baseline, route);
+        return new Result(files, records, baseline, route, jitBefore);
     }
 
     private static void check(MongoCollection<Document> collection, long records, long doneFiles, long files, String what) {
