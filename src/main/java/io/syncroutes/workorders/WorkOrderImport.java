@@ -65,6 +65,8 @@ public class WorkOrderImport {
     private static final String COMPLETIONS = RUN + ".completions";
     private static final String FILES = RUN + ".files";
     private static final String READ_AHEAD = RUN + ".readAhead";
+    /** Work-order numbers per query of the stored versions. */
+    static final int NUMBERS_PER_QUERY = 100;
     /** Files up to this size are read ahead (parsed, validated, translated) on the file consumer's thread. */
     static final long READ_AHEAD_MAX_FILE_BYTES = 16 * 1024;
     /** At most this many bytes of files read ahead wait for their batch; beyond it, a batch reads its files itself. */
@@ -252,24 +254,37 @@ public class WorkOrderImport {
         return batch;
     }
 
-    /** The query of the stored versions of this bulk write's work orders (by number only: the unique index serves it). */
-    public Bson storedVersions(@Body Write write, Exchange exchange) {
+    /**
+     * The queries of the stored versions of this bulk write's work orders, by number only (the unique index serves
+     * them), {@value #NUMBERS_PER_QUERY} numbers each: mongo-java-server (the embedded server) compares every
+     * document it finds with the numbers of the {@code $in} one by one, so one query of 1,000 numbers cost it more
+     * than the bulk write itself.
+     */
+    public List<Bson> storedVersions(@Body Write write, Exchange exchange) {
         exchange.setProperty(WRITE, write);
         exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, Projections.include("number", "updatedAt"));
-        return Filters.in("number", new ArrayList<>(write.byNumber.keySet()));
+        List<Object> numbers = new ArrayList<>(write.byNumber.keySet());
+        List<Bson> queries = new ArrayList<>(numbers.size() / NUMBERS_PER_QUERY + 1);
+        for (int from = 0; from < numbers.size(); from += NUMBERS_PER_QUERY) {
+            queries.add(Filters.in("number", numbers.subList(from, Math.min(numbers.size(), from + NUMBERS_PER_QUERY))));
+        }
+        return queries;
     }
 
     /**
      * The upserts of this bulk write: a record older than the version stored is not written, but counted as
-     * stale and listed with its reason in its file's {@code .rejected.ndjson}.
+     * stale and listed with its reason in its file's {@code .rejected.ndjson}. The body is what each query of
+     * {@link #storedVersions} found, grouped.
      */
-    public List<WriteModel<Document>> newestOnly(@Body List<Document> stored, @ExchangeProperty(WRITE) Write write, Exchange exchange) {
+    public List<WriteModel<Document>> newestOnly(@Body List<List<Document>> found, @ExchangeProperty(WRITE) Write write, Exchange exchange) {
         exchange.getMessage().removeHeader(MongoDbConstants.FIELDS_PROJECTION);
-        Map<Object, Date> storedDates = new HashMap<>(stored.size() * 2);
-        for (Document doc : stored) {
-            // a stored version without a date (written by something else) is replaced
-            if (doc.get("updatedAt") instanceof Date updatedAt) {
-                storedDates.put(doc.get("number"), updatedAt);
+        Map<Object, Date> storedDates = new HashMap<>(write.byNumber.size() * 2);
+        for (List<Document> stored : found) {
+            for (Document doc : stored) {
+                // a stored version without a date (written by something else) is replaced
+                if (doc.get("updatedAt") instanceof Date updatedAt) {
+                    storedDates.put(doc.get("number"), updatedAt);
+                }
             }
         }
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
