@@ -132,6 +132,11 @@ public class WorkOrderImport {
         exchange.setProperty(READ_AHEAD, run);
     }
 
+    /** Bytes of files read ahead that wait for their batch (0 once every batch has ended). */
+    long readAheadBytes() {
+        return readAheadBytes.get();
+    }
+
     /**
      * Before the aggregator: takes the file's completion (move to done or error, or leave it in place on failure)
      * off the file's exchange, so that it runs when the batch holding the file ends, not before its records are in.

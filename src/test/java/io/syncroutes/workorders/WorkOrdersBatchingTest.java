@@ -108,6 +108,38 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     }
 
     @Test
+    void filesBeyondTheReadAheadBudgetAreStreamedByTheirBatchAndTheBudgetIsGivenBack() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        // 700 files of 60 work orders (under the 16 KB read ahead, 700 x ~14 KB over the 8 MB waiting at most): the
+        // first ones are read ahead, the later ones (while the first batch is written) streamed by their batch; a
+        // later file's version wins either way
+        int n = 0;
+        for (int f = 0; f < 700; f++) {
+            ArrayNode records = JSON.createArrayNode();
+            for (int i = 0; i < 60; i++) {
+                records.add(workOrder(++n, "2025-01-01T00:00:00Z").put("summary", "file " + f));
+            }
+            if (f == 699) {
+                records.add(workOrder(1, "2025-01-01T00:00:00Z").put("summary", "last file, tie"));
+            }
+            drop(dir("inbound"), String.format("wo-%04d.json", f), records.toString());
+        }
+        long size = Files.size(dir("inbound").resolve("wo-0000.json"));
+        assertThat(size).isBetween(8L * 1024, WorkOrderImport.READ_AHEAD_MAX_FILE_BYTES);
+        assertThat(700 * size).isGreaterThan(WorkOrderImport.READ_AHEAD_BUDGET_BYTES);
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> count("done") == 700);
+        assertThat(count("error")).isZero();
+        assertThat(workorders().countDocuments()).isEqualTo(42_000);
+        assertThat(title(1)).isEqualTo("last file, tie");
+        assertThat(title(42_000)).isEqualTo("file 699");
+        WorkOrderImport importer = context.getRegistry().lookupByNameAndType("workOrderImport", WorkOrderImport.class);
+        assertThat(importer.readAheadBytes()).as("bytes of files read ahead still held").isZero();
+    }
+
+    @Test
     void aRouteForcedToStopWhileABatchIsWrittenLeavesItsFilesInTheInboundFolder() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
         AtomicInteger bulkWrites = onBulkWrite(written -> {
