@@ -83,7 +83,7 @@ public class WorkOrderImport {
     private final Path errorDir;
     private final int batchSize;
     private final FlowState state;
-    /** Files sent to the error folder instead of done, by name, until the file component asks where they go. */
+    /** Files sent to the error folder instead of done, by name, until their batch moves them. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
     // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
