@@ -38,11 +38,24 @@ public final class RunningApp {
         env.put("ROUTES_RELOAD", "false");
         env.put("CLUSTER_SERVICE", "file");
         env.put("CLUSTER_FILE_ROOT", shared.resolve("cluster").toString());
-        env.put("DATA_INBOUND_DIR", shared.resolve("inbound").toString());
-        env.put("DATA_DONE_DIR", shared.resolve("done").toString());
-        env.put("DATA_ERROR_DIR", shared.resolve("error").toString());
-        env.put("DATA_OUTBOUND_DIR", shared.resolve("outbound").toString());
+        putDataDirs(env, shared);
         return env;
+    }
+
+    /** The environment of an app process on the embedded defaults (memory backend, any free ports), folders in {@code tmp}. */
+    public static Map<String, String> embeddedEnv(Path tmp) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("HTTP_PORT", String.valueOf(SyncRoutesTestSupport.freePort()));
+        env.put("MONGO_EMBEDDED_BACKEND", "memory");
+        env.put("MONGO_EMBEDDED_PORT", "0");
+        putDataDirs(env, tmp);
+        return env;
+    }
+
+    private static void putDataDirs(Map<String, String> env, Path dir) {
+        for (String name : new String[] {"inbound", "done", "error", "outbound"}) {
+            env.put("DATA_" + name.toUpperCase(java.util.Locale.ROOT) + "_DIR", dir.resolve(name).toString());
+        }
     }
 
     /** Properties of an app on the embedded defaults (memory backend, any free ports) with its folders in {@code tmp}. */

@@ -52,7 +52,6 @@ public class DurableH2Backend extends H2Backend {
     private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long sizeAfterCompaction;
     private long writeBeforeCompaction;
-    private boolean lastCompactionShrank;
 
     public DurableH2Backend(String fileName) {
         this(open(fileName));
@@ -77,10 +76,8 @@ public class DurableH2Backend extends H2Backend {
                 }
                 long size = fileSize();
                 long writtenAt = lastWriteAt;
-                // nothing written since the last compaction, which gave nothing back: it would find nothing new to
-                // do (one that did give space back goes on at the next check: one pass is bounded in time)
-                if (closing || size < COMPACT_ONLINE_BYTES
-                        || (writtenAt == writeBeforeCompaction && size == sizeAfterCompaction && !lastCompactionShrank)) {
+                // nothing written since the last compaction: it would find nothing new to do
+                if (closing || size < COMPACT_ONLINE_BYTES || (writtenAt == writeBeforeCompaction && size == sizeAfterCompaction)) {
                     continue;
                 }
                 boolean idle = idleNow();
@@ -89,7 +86,6 @@ public class DurableH2Backend extends H2Backend {
                 int fileFill = store.getFileStore().getFillRate();
                 if (chunksFill < threshold || fileFill < threshold) {
                     compactNow(size, chunksFill < threshold, idle);
-                    lastCompactionShrank = sizeAfterCompaction < size;
                     writeBeforeCompaction = writtenAt;
                 }
             } catch (InterruptedException e) {
@@ -117,7 +113,7 @@ public class DurableH2Backend extends H2Backend {
         }
         // then move the chunks together and give the free space at the end of the file back; once writes have
         // paused, again while a pass still gives space back (each pass is one step commands wait for)
-        for (int pass = 0; pass < 10 && !closing; pass++) {
+        while (!closing) {
             long before = fileSize();
             exclusively(() -> {
                 store.compactFile(idle ? 2000 : 200);

@@ -62,10 +62,9 @@ public final class WorkOrderFilesBench {
                 boolean last = settled || round > maxWarmUps;
                 // one-object files warm up at full size: a tenth left the route's many small steps still being
                 // compiled while it was measured (its CPU per file 1.5x that of a warmed run), the raw loop's few not
-                int smallFiles = small;
                 int bigFiles = last ? big : Math.max(1, big / 10);
                 Path dir = work.resolve("round-" + round);
-                Result smallResult = run(collection, server.uri(), dir.resolve("small"), smallFiles, 1);
+                Result smallResult = run(collection, server.uri(), dir.resolve("small"), small, 1);
                 Result bigResult = run(collection, server.uri(), dir.resolve("big"), bigFiles, perBig);
                 long jitMs = smallResult.routeJitMs();
                 long routeMs = smallResult.routeNanos() / 1_000_000;
@@ -75,7 +74,7 @@ public final class WorkOrderFilesBench {
                     report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds),"
                                     + " measured after %d warm-up rounds (the JIT compiling %,d ms of the one-object route's %,d ms)",
                             backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors(), round - 1, jitMs, routeMs));
-                    report.addAll(smallResult.lines(String.format("%,d one-object files", smallFiles)));
+                    report.addAll(smallResult.lines(String.format("%,d one-object files", small)));
                     report.addAll(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)));
                 }
                 BenchSupport.delete(dir);
@@ -187,7 +186,7 @@ public final class WorkOrderFilesBench {
         properties.put("camel.main.routes-reload-enabled", "false");
         Main app = BenchSupport.startApp(properties);
         long route;
-        long jitBefore;
+        long jitMs;
         try {
             app.getCamelContext().getRouteController().stopRoute("workorders-inbound");
             await("unique index", 30_000, () -> collection.listIndexes().into(new ArrayList<>()).size() > 1);
@@ -195,13 +194,13 @@ public final class WorkOrderFilesBench {
             moveAll(done, routeInbound);
             Path last = routeDone.resolve(names.get(names.size() - 1).getFileName());
             Map<String, Long> cpuBefore = BenchSupport.threadCpu();
-            jitBefore = JIT.getTotalCompilationTime();
+            long jitBefore = JIT.getTotalCompilationTime();
             t0 = System.nanoTime();
             app.getCamelContext().getRouteController().startRoute("workorders-inbound");
             // the last name is the last file moved; listing 10,000 names every 5 ms would take a core from the route
             await("every file in done", 900_000, () -> Files.exists(last) && count(routeDone) == files);
             route = System.nanoTime() - t0;
-            jitBefore = JIT.getTotalCompilationTime() - jitBefore;
+            jitMs = JIT.getTotalCompilationTime() - jitBefore;
             if (Boolean.getBoolean("bench.stats")) {
                 System.out.println("CPU by thread while the route ran (ms): " + BenchSupport.cpuSince(cpuBefore));
                 // -Dbench.stats=true: the route's and each step's processing times, as Hawtio shows them
@@ -213,7 +212,7 @@ public final class WorkOrderFilesBench {
             app.stop();
         }
         check(collection, records, count(routeDone), files, "route");
-        return new Result(files, records, baseline, route, jitBefore);
+        return new Result(files, records, baseline, route, jitMs);
     }
 
     private static void check(MongoCollection<Document> collection, long records, long doneFiles, long files, String what) {

@@ -17,7 +17,6 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -105,15 +104,7 @@ class ProductsCrashSafetyTest {
     }
 
     private Map<String, String> properties() {
-        Map<String, String> props = new HashMap<>();
-        props.put("http.port", "0");
-        props.put("mongo.uri", "");
-        props.put("mongo.embedded.backend", "memory");
-        props.put("mongo.embedded.port", "0");
-        props.put("workorders.inbound.dir", tmp.resolve("inbound").toString());
-        props.put("workorders.done.dir", tmp.resolve("done").toString());
-        props.put("workorders.error.dir", tmp.resolve("error").toString());
-        props.put("workorders.outbound.dir", tmp.resolve("outbound").toString());
+        Map<String, String> props = RunningApp.embeddedProperties(tmp);
         props.put("workorders.export.interval-ms", "3600000");
         props.put("camel.main.shutdown-timeout", "2");
         props.put("ivanti.api-url", "http://localhost:" + ivanti.port());

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -100,14 +99,7 @@ class ProductsKillMinus9Test {
     }
 
     private Process start() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("HTTP_PORT", String.valueOf(SyncRoutesTestSupport.freePort()));
-        env.put("MONGO_EMBEDDED_BACKEND", "memory");
-        env.put("MONGO_EMBEDDED_PORT", "0");
-        env.put("DATA_INBOUND_DIR", tmp.resolve("inbound").toString());
-        env.put("DATA_DONE_DIR", tmp.resolve("done").toString());
-        env.put("DATA_ERROR_DIR", tmp.resolve("error").toString());
-        env.put("DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString());
+        Map<String, String> env = RunningApp.embeddedEnv(tmp);
         env.put("RABBITMQ_EMBEDDED_PORT", String.valueOf(brokerPort));
         env.put("RABBITMQ_EMBEDDED_DIR", tmp.resolve("amqp").toString());
         env.put("IVANTI_API_URL", "http://localhost:" + ivanti.port());
