@@ -83,6 +83,8 @@ public class WorkOrderImport {
     private final Path errorDir;
     private final int batchSize;
     private final FlowState state;
+    /** Reads the next bulk write of a batch while the batch's thread writes the current one. */
+    private final java.util.concurrent.ExecutorService reader;
     /** Files sent to the error folder instead of done, by name, until their batch moves them. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
     // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
@@ -92,8 +94,10 @@ public class WorkOrderImport {
     private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
-                           Path doneDir, Path errorDir, int batchSize, FlowState state) {
+                           Path doneDir, Path errorDir, int batchSize, FlowState state,
+                           java.util.concurrent.ExecutorService reader) {
         this.state = state;
+        this.reader = reader;
         this.validator = validator;
         this.translator = translator;
         this.doneDir = doneDir.toAbsolutePath();
@@ -251,11 +255,18 @@ public class WorkOrderImport {
 
     /**
      * Opens the batch of files; the split pulls its bulk writes one at a time, so no file but a small one read ahead
-     * is ever held whole.
+     * is ever held whole; the next bulk write is read while one is written. However the batch ends (MongoDB still
+     * unreachable once the redeliveries are spent, too), its files are closed.
      */
     public Iterator<Write> batches(@Body List<File> files, Exchange exchange) {
         Batch batch = new Batch(files, readAheadOf(exchange));
         exchange.setProperty(RUN, batch);
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange ended) {
+                batch.close();
+            }
+        });
         return batch;
     }
 
@@ -357,7 +368,7 @@ public class WorkOrderImport {
         Batch batch = exchange.getProperty(RUN, Batch.class);
         int files;
         if (batch != null) {
-            batch.files.forEach(FileRun::closeQuietly);
+            batch.close();
             files = batch.files.size();
         } else {
             readAheadOf(exchange).values().forEach(FileRun::closeQuietly);
@@ -475,6 +486,8 @@ public class WorkOrderImport {
         private int current;
         private int writes;
         private Write next;
+        // the next bulk write, being read on the reader thread while the one before it is written
+        private java.util.concurrent.Future<Write> reading;
 
         Batch(List<File> files, Map<File, FileRun> readAhead) {
             files.forEach(f -> this.files.add(readAhead.containsKey(f) ? readAhead.get(f) : new FileRun(f)));
@@ -483,7 +496,7 @@ public class WorkOrderImport {
         @Override
         public boolean hasNext() {
             if (next == null) {
-                next = read();
+                next = reading == null ? read() : awaitReading();
             }
             return next.size() > 0;
         }
@@ -496,7 +509,52 @@ public class WorkOrderImport {
             Write write = next;
             next = null;
             writes++;
+            // the records of the next bulk write are read, validated and translated while this one is written;
+            // its stored versions are only queried once this one is in, so the newest version still wins
+            if (current < files.size()) {
+                try {
+                    reading = reader.submit(this::read);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    reading = null;
+                }
+            }
             return write;
+        }
+
+        /** The bulk write being read on the reader thread, once read (not interrupted: it reads at most one bulk write). */
+        private Write awaitReading() {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return reading.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException runtime) {
+                            throw runtime;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                reading = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Closes every file of the batch, once the reader thread is done with them (on any end of the batch). */
+        void close() {
+            if (reading != null) {
+                try {
+                    awaitReading();
+                } catch (RuntimeException ignored) {
+                    // the batch has already ended on its own failure
+                }
+            }
+            files.forEach(FileRun::closeQuietly);
         }
 
         private Write read() {
@@ -523,10 +581,10 @@ public class WorkOrderImport {
 
         /** Closes every file; logs one line each; a file that failed (or every file, given a reason) goes to the error folder. */
         String finish(String batchFailure) throws IOException {
+            close();
             long records = 0;
             int rejected = 0;
             for (FileRun file : files) {
-                file.closeQuietly();
                 if (batchFailure != null && file.failed == null) {
                     file.failed = batchFailure;
                 }
@@ -668,7 +726,8 @@ public class WorkOrderImport {
             writeRejected(record.index(), record.record(), List.of(reason));
         }
 
-        private void writeRejected(long index, JsonNode record, List<String> reasons) {
+        // synchronized: the reader thread rejects records of a file while the batch's thread lists its stale ones
+        private synchronized void writeRejected(long index, JsonNode record, List<String> reasons) {
             ObjectNode line = mapper.createObjectNode().put("file", name).put("index", index);
             if (record.has("orderNo")) {
                 line.set("orderNo", record.get("orderNo"));
@@ -699,7 +758,7 @@ public class WorkOrderImport {
             }
         }
 
-        void closeQuietly() {
+        synchronized void closeQuietly() {
             ended = true;
             readAhead = java.util.Collections.emptyIterator();
             if (heldBytes > 0) {

@@ -57,7 +57,9 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         WorkOrderImport importer = new WorkOrderImport(
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
-                batchSize, inbound);
+                batchSize, inbound,
+                // the reader of each batch's next bulk write: a thread pool of the context, shut down after the routes
+                context.getExecutorServiceManager().newSingleThreadExecutor(WorkOrderImport.class, "workorders-inbound-reader"));
         context.getRegistry().bind("workOrderImport", importer);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);

@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -234,6 +236,45 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         assertThat(rejected("e.json")).singleElement().satisfies(r -> assertThat(r.get("reasons").toString())
                 .contains("older than the stored version"));
         assertThat(workorders().countDocuments()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileOfManyBulkWritesKeepsEveryInvalidAndStaleRecordWhileItsNextWriteIsReadMeanwhile() throws Exception {
+        // 6,000 records in one file, 12 bulk writes of 500: each of 1,500 work orders comes once per 1,500 records,
+        // the third time older than the stored version (stale, found by the batch's thread after its query), and
+        // every 7th record is invalid (rejected by the reader of the next write meanwhile): both go to the same
+        // .rejected.ndjson, every line whole
+        java.time.Instant base = java.time.Instant.parse("2025-01-01T00:00:00Z");
+        ArrayNode records = JSON.createArrayNode();
+        Map<Integer, java.time.Instant> stored = new HashMap<>();
+        Map<Integer, Integer> storedIndex = new HashMap<>();
+        int invalid = 0;
+        int stale = 0;
+        for (int i = 0; i < 6_000; i++) {
+            int orderNo = 10_000 + i % 1_500;
+            java.time.Instant updated = i / 1_500 == 2 ? base.minusSeconds(i) : base.plusSeconds(i);
+            if (i % 7 == 0) {
+                records.add(workOrder(orderNo, updated.toString()).put("orderNo", "not a number " + i));
+                invalid++;
+            } else {
+                records.add(workOrder(orderNo, updated.toString()).put("summary", "record " + i));
+                if (stored.containsKey(orderNo) && updated.isBefore(stored.get(orderNo))) {
+                    stale++;
+                } else {
+                    stored.put(orderNo, updated);
+                    storedIndex.put(orderNo, i);
+                }
+            }
+        }
+        drop(dir("inbound"), "many-writes.json", records.toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("done") == 1);
+
+        List<JsonNode> rejected = rejected("many-writes.json");
+        assertThat(rejected).hasSize(invalid + stale);
+        assertThat(rejected).filteredOn(r -> r.get("reasons").toString().contains("stale")).hasSize(stale);
+        assertThat(rejected.stream().map(r -> r.get("index").asInt()).distinct().count()).isEqualTo(invalid + stale);
+        assertThat(workorders().countDocuments()).isEqualTo(1_500);
+        storedIndex.forEach((orderNo, i) -> assertThat(title(orderNo)).as("work order %d", orderNo).isEqualTo("record " + i));
     }
 
     /** Counts the route's bulk writes; {@code then} gets the count after each one. */
