@@ -1,13 +1,20 @@
 package io.syncroutes.infra;
 
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreTool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -156,6 +163,25 @@ public class DurableH2Backend extends H2Backend {
                 .autoCommitDisabled().autoCompactFillRate(90).open();
         store.setRetentionTime(0);
         return store;
+    }
+
+    /**
+     * mongo-java-server's H2 database, whose unique indexes compare their keys with {@link H2IndexKeyType} (the same
+     * order, without serializing both keys of every comparison). Called from H2Backend's constructor too, hence
+     * {@link #getMvStore()}.
+     */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        MVStore mvStore = getMvStore();
+        return new H2Database(databaseName, mvStore, getCursorRegistry()) {
+            @Override
+            protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+                // opened here with the key type first: H2Database then finds the map open, under the same name
+                mvStore.openMap(getFullCollectionNamespace(collectionName) + "._index_" + indexName,
+                        new MVMap.Builder<KeyValue, Object>().keyType(new H2IndexKeyType()));
+                return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            }
+        };
     }
 
     @Override
