@@ -8,6 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/classpath.sh
 main=io.syncroutes.bench.WorkOrdersBench
-for arg in "$@"; do case "$arg" in --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;; --files) main=io.syncroutes.bench.WorkOrderFilesBench;; esac; done
+heap=-Xmx12g
+for arg in "$@"; do case "$arg" in
+  --big-file-mb=*) main=io.syncroutes.bench.BigFileBench;;
+  # a fixed heap, touched once at start: a growing heap's first touch of its memory (the kernel zeroing pages) cost
+  # up to three times the work itself, in whichever of the route or the raw loop it fell on
+  --files) main=io.syncroutes.bench.WorkOrderFilesBench; heap="-Xms3g -Xmx3g -XX:+AlwaysPreTouch";;
+esac; done
 # BENCH_JAVA_OPTS: e.g. -Dbench.stats=true (--files: CPU by thread, per-step times), -Dbench.app.<property>=<value>
-exec java -Xmx12g ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" "$main" "$@"
+exec java $heap ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" "$main" "$@"
