@@ -488,36 +488,47 @@ public class WorkOrderImport {
         private Write next;
         // the next bulk write, being read on the reader thread while the one before it is written
         private java.util.concurrent.Future<Write> reading;
+        // whether the files may hold more records, as of the last bulk write read
+        private boolean more = true;
 
         Batch(List<File> files, Map<File, FileRun> readAhead) {
             files.forEach(f -> this.files.add(readAhead.containsKey(f) ? readAhead.get(f) : new FileRun(f)));
         }
 
+        /**
+         * Does not wait for the bulk write being read: Camel's splitter asks right after taking one, before
+         * writing it, and would otherwise wait for the next one each time instead of writing meanwhile.
+         */
         @Override
         public boolean hasNext() {
-            if (next == null) {
-                next = reading == null ? read() : awaitReading();
+            if (next == null && reading == null && more) {
+                // the first bulk write, or any while the reader thread refuses work (the context stopping)
+                next = read();
             }
-            return next.size() > 0;
+            return (next != null && next.size() > 0) || reading != null;
         }
 
+        /** The next bulk write, or null when the rest of the files held no valid record (the splitter skips it). */
         @Override
         public Write next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Write write = next;
+            Write write = next != null ? next : awaitReading();
             next = null;
-            writes++;
             // the records of the next bulk write are read, validated and translated while this one is written;
             // its stored versions are only queried once this one is in, so the newest version still wins
-            if (current < files.size()) {
+            if (more) {
                 try {
                     reading = reader.submit(this::read);
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
                     reading = null;
                 }
             }
+            if (write.size() == 0) {
+                return null;
+            }
+            writes++;
             return write;
         }
 
@@ -576,6 +587,7 @@ public class WorkOrderImport {
                     write.add(record);
                 }
             }
+            more = current < files.size();
             return write;
         }
 
