@@ -277,6 +277,30 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         storedIndex.forEach((orderNo, i) -> assertThat(title(orderNo)).as("work order %d", orderNo).isEqualTo("record " + i));
     }
 
+    @Test
+    void aLastBulkWriteWithNothingValidLeftIsSkippedAndItsFilesStillEnd() throws Exception {
+        // 500 valid records fill the first bulk write exactly; what is read next (the next file, invalid records
+        // only) leaves nothing to write: no empty bulk write, and both files move to done as usual (b.json with
+        // its two rejected records)
+        context.getRouteController().stopRoute("workorders-inbound");
+        ArrayNode full = JSON.createArrayNode();
+        for (int i = 1; i <= 500; i++) {
+            full.add(workOrder(i, "2025-01-01T00:00:00Z"));
+        }
+        drop(dir("inbound"), "a.json", full.toString());
+        drop(dir("inbound"), "b.json", "[" + workOrder(501, "2025-01-01T00:00:00Z").put("orderNo", "x") + ","
+                + workOrder(502, "2025-01-01T00:00:00Z").remove("summary") + "]");
+        AtomicInteger bulkWrites = onBulkWrite(n -> { });
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
+        assertThat(count("error")).as("files sent to the error folder").isZero();
+        assertThat(workorders().countDocuments()).isEqualTo(500);
+        assertThat(rejected("b.json")).hasSize(2);
+        assertThat(bulkWrites).hasValue(1);
+    }
+
     /** Counts the route's bulk writes; {@code then} gets the count after each one. */
     private AtomicInteger onBulkWrite(java.util.function.IntConsumer then) {
         AtomicInteger bulkWrites = new AtomicInteger();
