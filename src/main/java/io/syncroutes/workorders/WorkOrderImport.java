@@ -532,18 +532,28 @@ public class WorkOrderImport {
             return write;
         }
 
-        /** The bulk write being read on the reader thread, once read (not interrupted: it reads at most one bulk write). */
+        /**
+         * The bulk write being read on the reader thread, once read (not interrupted: it reads at most one bulk
+         * write); read here instead if the reader was shut down before it began (a forced stop drops queued work).
+         */
         private Write awaitReading() {
             boolean interrupted = false;
             try {
                 while (true) {
                     try {
-                        return reading.get();
+                        return reading.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        if (reader.isTerminated() && !reading.isDone()) {
+                            reading.cancel(false);
+                            return read();
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true;
                     } catch (java.util.concurrent.ExecutionException e) {
                         if (e.getCause() instanceof RuntimeException runtime) {
                             throw runtime;
+                        } else if (e.getCause() instanceof Error error) {
+                            throw error;
                         }
                         throw new IllegalStateException(e.getCause());
                     }

@@ -10,8 +10,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,11 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
                 batchSize, inbound,
-                // the reader of each batch's next bulk write: a thread pool of the context, shut down after the routes
-                context.getExecutorServiceManager().newSingleThreadExecutor(WorkOrderImport.class, "workorders-inbound-reader"));
+                // the reader of each batch's next bulk write: a thread pool of the context, shut down after the routes;
+                // work it cannot take is refused (not run or dropped silently), and the batch then reads it itself
+                context.getExecutorServiceManager().newThreadPool(WorkOrderImport.class, "workorders-inbound-reader",
+                        new ThreadPoolProfileBuilder("workorders-inbound-reader").poolSize(1).maxPoolSize(1).maxQueueSize(4)
+                                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
         context.getRegistry().bind("workOrderImport", importer);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
