@@ -57,16 +57,19 @@ final class H2IndexKeyType extends ObjectDataType {
     }
 
     /**
-     * Whether keys equal to this one always serialize to the same bytes: each value is of a type whose equality
-     * means equal serialized forms (not, e.g., documents, equal in any field order, or numbers of other classes).
+     * Whether keys equal to this one always serialize to the same bytes: one value (of two, the second may be
+     * written as a reference to the first, the same object), null or of a type whose equality means equal
+     * serialized forms (not, e.g., documents, equal in any field order).
      */
     private static boolean cacheable(KeyValue key) {
-        // one value only: of two values, the second may be written as a reference to the first (the same object),
-        // so equal keys of several values can serialize differently
-        if (key.size() != 1 || key.get(0) == null) {
-            return key.size() == 1;
+        if (key.size() != 1) {
+            return false;
         }
-        Class<?> type = key.get(0).getClass();
+        Object value = key.get(0);
+        if (value == null) {
+            return true;
+        }
+        Class<?> type = value.getClass();
         // numbers come normalized (an integer a double holds exactly becomes a Double); Double equality and its
         // serialized form both go by doubleToLongBits
         return type == String.class || type == Double.class || type == Long.class || type == Integer.class

@@ -26,6 +26,7 @@ import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -38,7 +39,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +54,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The inbound work-order files, as the route sees them. The files of one poll are aggregated into one batch (their
@@ -84,18 +96,18 @@ public class WorkOrderImport {
     private final int batchSize;
     private final FlowState state;
     /** Reads the next bulk write of a batch while the batch's thread writes the current one. */
-    private final java.util.concurrent.ExecutorService reader;
+    private final ExecutorService reader;
     /** Files sent to the error folder instead of done, by name, until their batch moves them. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
     // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     // bytes of the files read ahead whose batch has not closed them yet
-    private final java.util.concurrent.atomic.AtomicLong readAheadBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong readAheadBytes = new AtomicLong();
     private volatile long inFlightChangedAt = System.nanoTime();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
-                           java.util.concurrent.ExecutorService reader) {
+                           ExecutorService reader) {
         this.state = state;
         this.reader = reader;
         this.validator = validator;
@@ -164,7 +176,7 @@ public class WorkOrderImport {
      * files are read while the last batch is written. A batch that makes no progress for {@code stuckAfter} (e.g.
      * MongoDB unreachable) no longer holds the listing back.
      */
-    public boolean readyForNextPoll(java.time.Duration stuckAfter) {
+    public boolean readyForNextPoll(Duration stuckAfter) {
         return inFlight.get() <= batchSize || System.nanoTime() - inFlightChangedAt > stuckAfter.toNanos();
     }
 
@@ -261,7 +273,7 @@ public class WorkOrderImport {
     public Iterator<Write> batches(@Body List<File> files, Exchange exchange) {
         Batch batch = new Batch(files, readAheadOf(exchange));
         exchange.setProperty(RUN, batch);
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange ended) {
                 batch.close();
@@ -418,14 +430,14 @@ public class WorkOrderImport {
         Path to = rejected != null ? Path.of(rejected) : doneDir.resolve(file.getFileNameOnly());
         try {
             try {
-                Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.NoSuchFileException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException e) {
                 if (!Files.exists(from)) {
                     throw e;
                 }
                 // the done or error folder was removed while the app ran
                 Files.createDirectories(to.getParent());
-                Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             LOG.warn("{}: not moved to {} ({}); it stays in the inbound folder and is read again", file.getFileNameOnly(), to, e.toString());
@@ -487,7 +499,7 @@ public class WorkOrderImport {
         private int writes;
         private Write next;
         // the next bulk write, being read on the reader thread while the one before it is written
-        private java.util.concurrent.Future<Write> reading;
+        private Future<Write> reading;
         // whether the files may hold more records, as of the last bulk write read
         private boolean more = true;
 
@@ -521,7 +533,7 @@ public class WorkOrderImport {
             if (more) {
                 try {
                     reading = reader.submit(this::read);
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                } catch (RejectedExecutionException stopping) {
                     reading = null;
                 }
             }
@@ -541,15 +553,15 @@ public class WorkOrderImport {
             try {
                 while (true) {
                     try {
-                        return reading.get(1, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.TimeoutException e) {
+                        return reading.get(1, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
                         if (reader.isTerminated() && !reading.isDone()) {
                             reading.cancel(false);
                             return read();
                         }
                     } catch (InterruptedException e) {
                         interrupted = true;
-                    } catch (java.util.concurrent.ExecutionException e) {
+                    } catch (ExecutionException e) {
                         if (e.getCause() instanceof RuntimeException runtime) {
                             throw runtime;
                         } else if (e.getCause() instanceof Error error) {
@@ -621,7 +633,7 @@ public class WorkOrderImport {
                 records += file.stats.get("read");
             }
             return String.format("batch of %d files: %d records in %d bulk writes, %d files rejected, in %d ms",
-                    files.size(), records, writes, rejected, java.time.Duration.between(startedAt, Instant.now()).toMillis());
+                    files.size(), records, writes, rejected, Duration.between(startedAt, Instant.now()).toMillis());
         }
 
         private void rejectFile(FileRun file) throws IOException {
