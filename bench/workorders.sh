@@ -2,7 +2,7 @@
 # Work-order benchmark: inbound and outbound routes vs raw MongoDB-driver baselines, same server, one run.
 #   bench/workorders.sh [--records=100000] [--per-file=1000] [--backend=memory|h2] [--rounds=2]
 #   bench/workorders.sh --big-file-mb=1024 [--xmx=256m]     # one huge array file through a 256 MB app
-#   bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10]
+#   bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10] [--measured-rounds=3]
 #                                  # 10,000 one-object files and 100 files of 1,000 records vs a raw loop
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,7 +22,6 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.file.GenericFile;
-import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.mongodb.MongoDbConstants;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultExchange;
@@ -119,14 +118,6 @@ public class WorkOrderImport {
 
     /** The inbound files in name order (the file component's sorter: compares names, no exchange per file). */
     public static final Comparator<GenericFile<Object>> BY_NAME = Comparator.comparing(GenericFile::getFileName);
-
-    /**
-     * The file component's filter: a file still being written (changed within the last {@code minAgeMs}) is
-     * skipped by this poll, without waiting for it, and read by a later one.
-     */
-    public static GenericFileFilter<Object> atRestFor(long minAgeMs) {
-        return file -> file.getLastModified() > 0 && System.currentTimeMillis() - file.getLastModified() >= minAgeMs;
-    }
 
     /**
      * Before the aggregator, on the file consumer's thread: a small file (the customer's one work order per file) is

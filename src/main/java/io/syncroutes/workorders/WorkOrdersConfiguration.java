@@ -2,6 +2,7 @@ package io.syncroutes.workorders;
 
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
+import io.syncroutes.shared.FilesAtRest;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
@@ -68,7 +69,7 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderImport", importer);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
-        context.getRegistry().bind("workOrderFilesAtRest", WorkOrderImport.atRestFor(atRestMs));
+        context.getRegistry().bind("workOrderFilesAtRest", new FilesAtRest(atRestMs, 500, 10_000));
         // no new listing of the folder while files of the previous poll are still in a batch (unless it is stuck)
         context.getRegistry().bind("workOrderPollStrategy", new DefaultPollingConsumerPollStrategy() {
             @Override

@@ -33,10 +33,11 @@ import static io.syncroutes.bench.BenchSupport.count;
  * Work-order files, small and big: 10,000 one-object files, and 100 files of 1,000 records, through the inbound
  * route, each beside a raw loop of the same work on the same server (list the folder, read and parse each file,
  * translate, upsert 1,000 records per bulk write, rename each file to done once its records are written). Run with
- * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10]};
- * the last round is reported; earlier ones warm the JIT (the same number of one-object files, a tenth of the big
- * ones) until it compiles for less than 10 % of the route: a route runs many small steps, which the JIT takes several
- * rounds to compile (on 2 cores its compiler thread took most of a core through the second and third rounds).
+ * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10] [--measured-rounds=3]};
+ * the median of the last {@code --measured-rounds} (3) is reported, the raw loop's and the route's apart; earlier rounds
+ * warm the JIT (the same number of one-object files, a tenth of the big ones) until it compiles for less than 10 % of
+ * the route: a route runs many small steps, which the JIT takes several rounds to compile (on 2 cores its compiler
+ * thread took most of a core through the second and third rounds).
  */
 public final class WorkOrderFilesBench {
 
@@ -50,6 +51,9 @@ public final class WorkOrderFilesBench {
         int perBig = Integer.parseInt(args.getOrDefault("per-big", "1000"));
         // warm-up rounds until the JIT has settled (compiling for under 10 % of the one-object route), at most this many
         int maxWarmUps = Integer.parseInt(args.getOrDefault("max-warm-ups", "10"));
+        // measured rounds after the warm-up; the median of each figure is reported (one round swings with the JIT and
+        // with the other work of a shared machine)
+        int measuredRounds = Integer.parseInt(args.getOrDefault("measured-rounds", "3"));
         EmbeddedMongo.Backend backend = EmbeddedMongo.Backend.valueOf(args.getOrDefault("backend", "memory").toUpperCase(Locale.ROOT));
         Path work = Files.createTempDirectory("sync-routes-bench");
         EmbeddedMongo server = new EmbeddedMongo(backend, work.resolve("mongo"), "127.0.0.1", 0);
@@ -58,32 +62,46 @@ public final class WorkOrderFilesBench {
         try (MongoClient client = MongoClients.create(server.uri())) {
             MongoCollection<Document> collection = client.getDatabase("bench").getCollection("workorders");
             boolean settled = false;
+            List<Result> smallResults = new ArrayList<>();
+            List<Result> bigResults = new ArrayList<>();
+            int warmUps = 0;
+            long measuredJitMs = 0;
+            long measuredRouteMs = 0;
             for (int round = 1; ; round++) {
-                boolean last = settled || round > maxWarmUps;
+                boolean measured = settled || round > maxWarmUps;
                 // one-object files warm up at full size: a tenth left the route's many small steps still being
                 // compiled while it was measured (its CPU per file 1.5x that of a warmed run), the raw loop's few not
-                int bigFiles = last ? big : Math.max(1, big / 10);
+                int bigFiles = measured ? big : Math.max(1, big / 10);
                 Path dir = work.resolve("round-" + round);
                 Result smallResult = run(collection, server.uri(), dir.resolve("small"), small, 1);
                 Result bigResult = run(collection, server.uri(), dir.resolve("big"), bigFiles, perBig);
                 long jitMs = smallResult.routeJitMs();
                 long routeMs = smallResult.routeNanos() / 1_000_000;
                 System.out.printf("round %d%s: the JIT compiled for %,d ms of the one-object files route's %,d ms%n",
-                        round, last ? " (measured)" : " (warm-up)", jitMs, routeMs);
-                if (last) {
-                    report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds),"
-                                    + " measured after %d warm-up rounds (the JIT compiling %,d ms of the one-object route's %,d ms)",
-                            backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors(), round - 1, jitMs, routeMs));
-                    report.addAll(smallResult.lines(String.format("%,d one-object files", small)));
-                    report.addAll(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)));
-                }
+                        round, measured ? " (measured)" : " (warm-up)", jitMs, routeMs);
                 BenchSupport.delete(dir);
-                if (last) {
-                    break;
+                if (measured) {
+                    smallResults.add(smallResult);
+                    bigResults.add(bigResult);
+                    measuredJitMs += jitMs;
+                    measuredRouteMs += routeMs;
+                    System.out.println(smallResult.lines(String.format("%,d one-object files", small)).get(2));
+                    System.out.println(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)).get(2));
+                    if (smallResults.size() == measuredRounds) {
+                        break;
+                    }
+                } else {
+                    warmUps++;
+                    // the next round is measured once this one left the JIT little to compile
+                    settled = jitMs < routeMs / 10;
                 }
-                // the next round is measured once this one left the JIT little to compile
-                settled = jitMs < routeMs / 10;
             }
+            report.add(String.format("work-order files, mongo-java-server %s backend, %d cores (machine shared with other builds),"
+                            + " median of %d rounds measured after %d warm-up rounds (the JIT compiling %,d ms of the one-object"
+                            + " route's %,d ms in them)", backend.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors(),
+                    measuredRounds, warmUps, measuredJitMs, measuredRouteMs));
+            report.addAll(Result.median(smallResults).lines(String.format("%,d one-object files", small)));
+            report.addAll(Result.median(bigResults).lines(String.format("%,d files of %,d records", big, perBig)));
             if (backend == EmbeddedMongo.Backend.H2) {
                 report.add(String.format("H2 store while running: %,d KB", Files.size(work.resolve("mongo/sync-routes.mv")) / 1024));
             }
@@ -99,6 +117,14 @@ public final class WorkOrderFilesBench {
     }
 
     private record Result(long files, long records, long baselineNanos, long routeNanos, long routeJitMs) {
+        /** The median time of the raw loop and, apart, of the route, over rounds of the same work. */
+        static Result median(List<Result> rounds) {
+            long[] baseline = rounds.stream().mapToLong(Result::baselineNanos).sorted().toArray();
+            long[] route = rounds.stream().mapToLong(Result::routeNanos).sorted().toArray();
+            Result first = rounds.get(0);
+            return new Result(first.files, first.records, baseline[baseline.length / 2], route[route.length / 2], 0);
+        }
+
         List<String> lines(String what) {
             return List.of(
                     line(what + ": raw loop", baselineNanos),

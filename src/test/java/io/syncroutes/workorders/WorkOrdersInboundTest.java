@@ -7,7 +7,12 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import static io.syncroutes.Fixtures.JSON;
@@ -89,6 +94,27 @@ class WorkOrdersInboundTest extends SyncRoutesTestSupport {
         assertThat(after.getString("title")).isEqualTo("changed");
         assertThat(after.getString("status")).isEqualTo("completed");
         assertThat(after.getBoolean("isSynced")).as("changed again, so due for export").isFalse();
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsLeftUntilItIsAtRestThenImportedWhole() throws Exception {
+        // half a file, written to again and again (its time is now): polls every 100 ms leave it for a later one
+        Path file = dir("inbound").resolve("slow.json");
+        String whole = "[" + workOrder(41, "2025-01-01T00:00:00Z") + ", " + workOrder(42, "2025-01-01T00:00:00Z") + "]";
+        int half = whole.length() / 2;
+        Files.writeString(file, whole.substring(0, half));
+        long writingUntil = System.currentTimeMillis() + 2_500;
+        while (System.currentTimeMillis() < writingUntil) {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+            Thread.sleep(100);
+            assertThat(dir("error")).as("a file being written is not read").isEmptyDirectory();
+            assertThat(dir("done")).isEmptyDirectory();
+        }
+        Files.writeString(file, whole.substring(half), StandardOpenOption.APPEND);
+
+        awaitDone("slow.json");
+        assertThat(workorders().countDocuments(new Document("number", new Document("$in", List.of(41, 42))))).isEqualTo(2);
+        assertThat(dir("error")).isEmptyDirectory();
     }
 
     @Test
