@@ -76,8 +76,10 @@ public class WorkOrderImport {
     private static final String COMPLETIONS = RUN + ".completions";
     private static final String FILES = RUN + ".files";
     private static final String READ_AHEAD = RUN + ".readAhead";
-    /** Work-order numbers per query of the stored versions. */
+    /** Work-order numbers per query of the stored versions, while they are mostly found (re-imports). */
     static final int NUMBERS_PER_QUERY = 100;
+    /** Below this share of a bulk write's work orders found stored, the next one's are queried all at once. */
+    static final double NEW_WORK_ORDERS_SHARE = 0.05;
     /** Files up to this size are read ahead (parsed, validated, translated) on the file consumer's thread. */
     static final long READ_AHEAD_MAX_FILE_BYTES = 16 * 1024;
     /** At most this many bytes of files read ahead wait for their batch; beyond it, a batch reads its files itself. */
@@ -103,6 +105,8 @@ public class WorkOrderImport {
     // bytes of the files read ahead whose batch has not closed them yet
     private final AtomicLong readAheadBytes = new AtomicLong();
     private volatile long inFlightChangedAt = System.nanoTime();
+    // the share of the last bulk write's work orders that were found stored (1: none written yet, assume re-imports)
+    private volatile double storedShare = 1;
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
@@ -275,17 +279,20 @@ public class WorkOrderImport {
 
     /**
      * The queries of the stored versions of this bulk write's work orders, by number only (the unique index serves
-     * them), {@value #NUMBERS_PER_QUERY} numbers each: mongo-java-server (the embedded server) compares every
-     * document it finds with the numbers of the {@code $in} one by one, so one query of 1,000 numbers cost it more
-     * than the bulk write itself.
+     * them). While most work orders are found stored, {@value #NUMBERS_PER_QUERY} numbers per query:
+     * mongo-java-server (the embedded server) compares every document it finds with the numbers of the {@code $in}
+     * one by one, so one query of 1,000 found numbers costs it more than ten of 100. While few are (under
+     * {@value #NEW_WORK_ORDERS_SHARE} of the last bulk write: new work orders), one query: each query is a round
+     * trip, which cost more than the query itself.
      */
     public List<Bson> storedVersions(@Body Write write, Exchange exchange) {
         exchange.setProperty(WRITE, write);
         exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, Projections.include("number", "updatedAt"));
         List<Object> numbers = new ArrayList<>(write.byNumber.keySet());
-        List<Bson> queries = new ArrayList<>(numbers.size() / NUMBERS_PER_QUERY + 1);
-        for (int from = 0; from < numbers.size(); from += NUMBERS_PER_QUERY) {
-            queries.add(Filters.in("number", numbers.subList(from, Math.min(numbers.size(), from + NUMBERS_PER_QUERY))));
+        int perQuery = storedShare < NEW_WORK_ORDERS_SHARE ? Math.max(1, numbers.size()) : NUMBERS_PER_QUERY;
+        List<Bson> queries = new ArrayList<>(numbers.size() / perQuery + 1);
+        for (int from = 0; from < numbers.size(); from += perQuery) {
+            queries.add(Filters.in("number", numbers.subList(from, Math.min(numbers.size(), from + perQuery))));
         }
         return queries;
     }
@@ -298,14 +305,17 @@ public class WorkOrderImport {
     public List<WriteModel<Document>> newestOnly(@Body List<List<Document>> found, @ExchangeProperty(WRITE) Write write, Exchange exchange) {
         exchange.getMessage().removeHeader(MongoDbConstants.FIELDS_PROJECTION);
         Map<Object, Date> storedDates = new HashMap<>(write.byNumber.size() * 2);
+        int storedCount = 0;
         for (List<Document> stored : found) {
             for (Document doc : stored) {
                 // a stored version without a date (written by something else) is replaced
                 if (doc.get("updatedAt") instanceof Date updatedAt) {
                     storedDates.put(doc.get("number"), updatedAt);
                 }
+                storedCount++;
             }
         }
+        storedShare = (double) storedCount / Math.max(1, write.byNumber.size());
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());

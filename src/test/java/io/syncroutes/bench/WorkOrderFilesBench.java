@@ -24,6 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static io.syncroutes.bench.BenchSupport.await;
@@ -32,7 +36,8 @@ import static io.syncroutes.bench.BenchSupport.count;
 /**
  * Work-order files, small and big: 10,000 one-object files, and 100 files of 1,000 records, through the inbound
  * route, each beside a raw loop of the same work on the same server (list the folder, read and parse each file,
- * translate, upsert 1,000 records per bulk write, rename each file to done once its records are written). Run with
+ * translate, upsert 1,000 records per bulk write, rename each file to done once its records are written; the next
+ * 1,000 records are read while a bulk write and its renames run on a second thread, as the route overlaps them). Run with
  * {@code bench/workorders.sh --files [--backend=memory|h2] [--small=10000] [--big=100] [--per-big=1000] [--max-warm-ups=10] [--measured-rounds=3]};
  * the median of the last {@code --measured-rounds} (3) is reported, the raw loop's and the route's apart; earlier rounds
  * warm the JIT (the same number of one-object files, a tenth of the big ones) until it compiles for less than 10 % of
@@ -85,8 +90,8 @@ public final class WorkOrderFilesBench {
                     bigResults.add(bigResult);
                     measuredJitMs += jitMs;
                     measuredRouteMs += routeMs;
-                    System.out.println(smallResult.lines(String.format("%,d one-object files", small)).get(2));
-                    System.out.println(bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)).get(2));
+                    smallResult.lines(String.format("%,d one-object files", small)).forEach(System.out::println);
+                    bigResult.lines(String.format("%,d files of %,d records", bigFiles, perBig)).forEach(System.out::println);
                     if (smallResults.size() == measuredRounds) {
                         break;
                     }
@@ -157,19 +162,22 @@ public final class WorkOrderFilesBench {
         }
         long records = n;
 
-        // raw loop: list, read and parse, translate, upsert 1,000 per bulk write, rename each file once written
+        // raw loop: list, read and parse, translate, upsert 1,000 per bulk write, rename each file once written; the
+        // next 1,000 records are read while a bulk write and its renames run on a second thread, as the route does
         collection.drop();
         collection.createIndex(Indexes.ascending("number"), new IndexOptions().unique(true));
         Path inbound = Files.createDirectories(dir.resolve("baseline-inbound"));
         Path done = Files.createDirectories(dir.resolve("baseline-done"));
         moveAll(staging, inbound);
         WorkOrderTranslator translator = new WorkOrderTranslator();
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "raw-loop-writer"));
         Map<String, Long> rawCpuBefore = BenchSupport.threadCpu();
         long t0 = System.nanoTime();
         List<Path> names;
         try (Stream<Path> list = Files.list(inbound)) {
             names = list.sorted().toList();
         }
+        Future<?> writing = CompletableFuture.completedFuture(null);
         List<WriteModel<Document>> batch = new ArrayList<>(1000);
         List<Path> pending = new ArrayList<>();
         for (Path file : names) {
@@ -178,21 +186,21 @@ public final class WorkOrderFilesBench {
                 Document doc = translator.toTracos(record);
                 batch.add(new UpdateOneModel<>(Filters.eq("number", doc.get("number")), new Document("$set", doc), UPSERT));
                 if (batch.size() == 1000) {
-                    collection.bulkWrite(batch);
-                    batch.clear();
-                    renameAll(pending, done);
+                    writing.get();
+                    writing = writeThenRename(writer, collection, batch, pending, done);
+                    batch = new ArrayList<>(1000);
+                    pending = new ArrayList<>();
                 }
             }
             pending.add(file);
         }
-        if (!batch.isEmpty()) {
-            collection.bulkWrite(batch);
-        }
-        renameAll(pending, done);
+        writing.get();
+        writeThenRename(writer, collection, batch, pending, done).get();
         long baseline = System.nanoTime() - t0;
         if (Boolean.getBoolean("bench.stats")) {
             System.out.println("CPU by thread while the raw loop ran (ms): " + BenchSupport.cpuSince(rawCpuBefore));
         }
+        writer.shutdown();
         check(collection, records, count(done), files, "raw loop");
 
         // the route: files moved in while it is stopped, timed from its start until every file is in done
@@ -254,6 +262,18 @@ public final class WorkOrderFilesBench {
                 Files.move(file, to.resolve(file.getFileName()));
             }
         }
+    }
+
+    /** Upserts the records (if any), then renames the files whose records they complete, on the writer thread. */
+    private static Future<?> writeThenRename(ExecutorService writer, MongoCollection<Document> collection,
+                                             List<WriteModel<Document>> records, List<Path> files, Path done) {
+        return writer.submit(() -> {
+            if (!records.isEmpty()) {
+                collection.bulkWrite(records);
+            }
+            renameAll(files, done);
+            return null;
+        });
     }
 
     private static void renameAll(List<Path> files, Path done) throws Exception {

@@ -239,6 +239,45 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     }
 
     @Test
+    void storedVersionsAreQueriedAllAtOnceWhileWorkOrdersAreNewAndInQueriesOf100WhileTheyAreFound() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        AtomicInteger queries = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=findAll")) {
+                    queries.incrementAndGet();
+                }
+            }
+        });
+        // 2,000 new work orders, four bulk writes of 500: the first one knows nothing yet (5 queries of 100), the
+        // next three follow one that found none of its work orders stored (1 query each)
+        drop(dir("inbound"), "new.json", workOrders(2_000, "2025-01-01T00:00:00Z"));
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1);
+        assertThat(queries.get()).isEqualTo(5 + 3);
+
+        // the same 2,000, newer: the first write is queried at once (the last one found nothing) and finds all 500,
+        // so the next three go by 100 again; every one is replaced
+        queries.set(0);
+        drop(dir("inbound"), "again.json", workOrders(2_000, "2025-02-01T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
+        assertThat(queries.get()).isEqualTo(1 + 3 * 5);
+        assertThat(workorders().countDocuments(new Document("updatedAt", java.util.Date.from(java.time.Instant.parse("2025-02-01T00:00:00Z")))))
+                .isEqualTo(2_000);
+        assertThat(dir("error").resolve("again.json.rejected.ndjson")).doesNotExist();
+    }
+
+    private static String workOrders(int count, String updated) {
+        ArrayNode records = JSON.createArrayNode();
+        for (int i = 1; i <= count; i++) {
+            records.add(workOrder(i, updated));
+        }
+        return records.toString();
+    }
+
+    @Test
     void aFileOfManyBulkWritesKeepsEveryInvalidAndStaleRecordWhileItsNextWriteIsReadMeanwhile() throws Exception {
         // 6,000 records in one file, 12 bulk writes of 500: each of 1,500 work orders comes once per 1,500 records,
         // the third time older than the stored version (stale, found by the batch's thread after its query), and
