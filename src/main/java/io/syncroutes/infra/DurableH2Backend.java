@@ -93,7 +93,11 @@ public class DurableH2Backend extends H2Backend {
                 int fileFill = store.getFileStore().getFillRate();
                 if (chunksFill < threshold || fileFill < threshold) {
                     compactNow(size, chunksFill < threshold, idle);
-                    writeBeforeCompaction = writtenAt;
+                    // only a pass made once writes paused is the last one for these writes: one made just after the
+                    // last write, before it counted as idle, gave back less and must not stop the idle pass
+                    if (idle) {
+                        writeBeforeCompaction = writtenAt;
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
