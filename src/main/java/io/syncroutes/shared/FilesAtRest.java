@@ -20,11 +20,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class FilesAtRest extends FileChangedExclusiveReadLockStrategy implements GenericFileFilter<File> {
 
-    private final long minAgeMs;
-
     /** At rest once unchanged for {@code minAgeMs}; the read lock checks every {@code checkIntervalMs}, for {@code timeoutMs} at most. */
     public FilesAtRest(long minAgeMs, long checkIntervalMs, long timeoutMs) {
-        this.minAgeMs = minAgeMs;
         setMinAge(minAgeMs);
         // empty files are read too (and rejected with their reason by the flow), not left behind
         setMinLength(0);
@@ -57,6 +54,6 @@ public final class FilesAtRest extends FileChangedExclusiveReadLockStrategy impl
         long modified = attributes.lastModifiedTime().toMillis();
         file.setLastModified(modified);
         file.setFileLength(attributes.size());
-        return modified > 0 && System.currentTimeMillis() - modified >= minAgeMs;
+        return modified > 0 && System.currentTimeMillis() - modified >= getMinAge();
     }
 }
