@@ -42,6 +42,15 @@ public class InfraConfiguration implements CamelConfiguration {
                 // lag gauges computed in the background, served with their age (never on a request thread)
                 state.startLagRefresh(java.time.Duration.ofMillis(Long.parseLong(Settings.get(started, "sync.lag-refresh-ms"))));
             }
+
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                // no lag query may reach the embedded broker or MongoDB while they stop (after the routes)
+                SyncState state = stopping.getRegistry().lookupByNameAndType("syncState", SyncState.class);
+                if (state != null) {
+                    state.stopLagRefresh(java.time.Duration.ofSeconds(5));
+                }
+            }
         });
 
         // several instances: the master component over the configured cluster service (none: one instance)

@@ -89,6 +89,28 @@ public final class SyncState {
         }
     }
 
+    /**
+     * Stops computing lags and waits (up to {@code wait}) for the ones in progress, not interrupting them: called
+     * when the app starts stopping, so that no lag query reaches a server (an embedded broker or MongoDB) while it
+     * stops. The last values are still served.
+     */
+    public void stopLagRefresh(java.time.Duration wait) {
+        java.util.concurrent.ScheduledExecutorService refresher = lagRefresher;
+        java.util.concurrent.ExecutorService workers = lagWorkers;
+        if (refresher == null) {
+            return;
+        }
+        refresher.shutdown();
+        workers.shutdown();
+        try {
+            long deadline = System.nanoTime() + wait.toNanos();
+            refresher.awaitTermination(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Removes the MBeans (when the app stops). */
     public void close() {
         if (lagRefresher != null) {

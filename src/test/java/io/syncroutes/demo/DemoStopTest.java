@@ -43,6 +43,8 @@ class DemoStopTest {
         env.put("DATA_ERROR_DIR", tmp.resolve("error").toString());
         env.put("DATA_OUTBOUND_DIR", tmp.resolve("outbound").toString());
         env.put("WORKORDERS_EXPORT_INTERVAL_MS", "500");
+        // lags refreshed often: a lag query still running while the embedded broker or MongoDB stops would log errors
+        env.put("SYNC_LAG_REFRESH_MS", "50");
         Path log = tmp.resolve("app.log");
         Process app = RunningApp.startProcess(env, log);
         try {
