@@ -107,6 +107,8 @@ public class WorkOrderImport {
     private volatile long inFlightChangedAt = System.nanoTime();
     // the share of the last bulk write's work orders that were found stored (1: none written yet, assume re-imports)
     private volatile double storedShare = 1;
+    // reads the stored versions of the next bulk write on the reader thread, while the one before it is written
+    private volatile java.util.function.Function<Bson, List<Document>> storedVersionsAhead;
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
@@ -283,11 +285,28 @@ public class WorkOrderImport {
      * mongo-java-server (the embedded server) compares every document it finds with the numbers of the {@code $in}
      * one by one, so one query of 1,000 found numbers costs it more than ten of 100. While few are (under
      * {@value #NEW_WORK_ORDERS_SHARE} of the last bulk write: new work orders), one query: each query is a round
-     * trip, which cost more than the query itself.
+     * trip, which cost more than the query itself. None when they were read ahead with the records (every bulk
+     * write of a batch but its first, unless MongoDB failed that read).
      */
     public List<Bson> storedVersions(@Body Write write, Exchange exchange) {
         exchange.setProperty(WRITE, write);
-        exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, Projections.include("number", "updatedAt"));
+        exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, STORED_VERSION_FIELDS);
+        // read ahead with the records: nothing left to query
+        return write.storedAhead != null ? List.of() : queries(write, storedShare);
+    }
+
+    /**
+     * How the stored versions of a bulk write read ahead are queried ({@code find} returns the documents one query
+     * finds, with {@link #STORED_VERSION_FIELDS}); unset, the route queries them.
+     */
+    public void readStoredVersionsAheadWith(java.util.function.Function<Bson, List<Document>> find) {
+        this.storedVersionsAhead = find;
+    }
+
+    /** The fields a stored-version query reads. */
+    static final Bson STORED_VERSION_FIELDS = Projections.include("number", "updatedAt");
+
+    private static List<Bson> queries(Write write, double storedShare) {
         List<Object> numbers = new ArrayList<>(write.byNumber.keySet());
         int perQuery = storedShare < NEW_WORK_ORDERS_SHARE ? Math.max(1, numbers.size()) : NUMBERS_PER_QUERY;
         List<Bson> queries = new ArrayList<>(numbers.size() / perQuery + 1);
@@ -306,7 +325,7 @@ public class WorkOrderImport {
         exchange.getMessage().removeHeader(MongoDbConstants.FIELDS_PROJECTION);
         Map<Object, Date> storedDates = new HashMap<>(write.byNumber.size() * 2);
         int storedCount = 0;
-        for (List<Document> stored : found) {
+        for (List<Document> stored : write.storedAhead != null ? List.of(write.storedAhead) : found) {
             for (Document doc : stored) {
                 // a stored version without a date (written by something else) is replaced
                 if (doc.get("updatedAt") instanceof Date updatedAt) {
@@ -316,6 +335,15 @@ public class WorkOrderImport {
             }
         }
         storedShare = (double) storedCount / Math.max(1, write.byNumber.size());
+        if (write.storedAhead != null && write.before != null) {
+            // read while the bulk write before was written: what that one wrote is stored now
+            write.before.confirmed.forEach((number, date) -> {
+                if (write.byNumber.containsKey(number)) {
+                    storedDates.merge(number, date, (a, b) -> a.after(b) ? a : b);
+                }
+            });
+        }
+        write.before = null;
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
@@ -347,6 +375,7 @@ public class WorkOrderImport {
                         List.of("refused by MongoDB (code " + error.getCode() + "): " + error.getMessage()));
             } else {
                 record.file().stats.increment("upserted");
+                write.confirmed.put(record.number(), record.updatedAt());
             }
         }
         for (BulkWriteUpsert upsert : inserted) {
@@ -469,6 +498,11 @@ public class WorkOrderImport {
     public static final class Write {
         final Map<Object, Pending> byNumber = new LinkedHashMap<>();
         final List<Pending> written = new ArrayList<>();
+        // the versions this bulk write put in, once it is written
+        final Map<Object, Date> confirmed = new HashMap<>();
+        // the stored versions, read ahead (null: read by the route), and the bulk write written meanwhile
+        List<Document> storedAhead;
+        Write before;
 
         /** Adds a record; an older version of the same work order already in this write, or this one, is stale. */
         void add(Pending record) {
@@ -529,11 +563,14 @@ public class WorkOrderImport {
             }
             Write write = next != null ? next : awaitReading();
             next = null;
-            // the records of the next bulk write are read, validated and translated while this one is written;
-            // its stored versions are only queried once this one is in, so the newest version still wins
+            // the records of the next bulk write are read, validated and translated while this one is written, and
+            // its stored versions queried: what this one writes meanwhile is merged in (newestOnly), so the newest
+            // version still wins
             if (more) {
                 try {
-                    reading = reader.submit(this::read);
+                    Write writing = write;
+                    double share = storedShare;
+                    reading = reader.submit(() -> readNext(writing, share));
                 } catch (RejectedExecutionException stopping) {
                     reading = null;
                 }
@@ -589,6 +626,29 @@ public class WorkOrderImport {
                 }
             }
             files.forEach(FileRun::closeQuietly);
+        }
+
+        /**
+         * The next bulk write and, if it can, its stored versions (queries sized by {@code storedShare} as of now),
+         * read while {@code writing} is written.
+         */
+        private Write readNext(Write writing, double storedShare) {
+            Write write = read();
+            java.util.function.Function<Bson, List<Document>> find = storedVersionsAhead;
+            if (find != null && write.size() > 0) {
+                try {
+                    List<Document> stored = new ArrayList<>();
+                    for (Bson query : queries(write, storedShare)) {
+                        stored.addAll(find.apply(query));
+                    }
+                    write.storedAhead = stored;
+                    write.before = writing;
+                } catch (RuntimeException e) {
+                    // MongoDB unreachable or the like: the route queries them itself, with its redeliveries
+                    write.storedAhead = null;
+                }
+            }
+            return write;
         }
 
         private Write read() {

@@ -1,5 +1,6 @@
 package io.syncroutes.workorders;
 
+import com.mongodb.client.MongoClient;
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FilesAtRest;
@@ -18,10 +19,12 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.stream.Stream;
 
 /**
@@ -67,6 +70,13 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                         new ThreadPoolProfileBuilder("workorders-inbound-reader").poolSize(1).maxPoolSize(1).maxQueueSize(4)
                                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
         context.getRegistry().bind("workOrderImport", importer);
+        // the next bulk write's stored versions are read with its records, on the reader thread (one round trip less
+        // per bulk write on the batch's thread); the route queries them itself when that failed
+        String database = Settings.get(context, "mongo.database");
+        String collection = Settings.get(context, "workorders.collection");
+        importer.readStoredVersionsAheadWith(query -> context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
+                .getDatabase(database).getCollection(collection).find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
+                .into(new ArrayList<>()));
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
         context.getRegistry().bind("workOrderFilesAtRest", new FilesAtRest(atRestMs, 500, 10_000));

@@ -241,32 +241,128 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     @Test
     void storedVersionsAreQueriedAllAtOnceWhileWorkOrdersAreNewAndInQueriesOf100WhileTheyAreFound() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
-        AtomicInteger queries = new AtomicInteger();
+        // the route's queries (a batch's first bulk write) and those read ahead with the records (the others)
+        AtomicInteger routeQueries = new AtomicInteger();
+        AtomicInteger aheadQueries = new AtomicInteger();
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=findAll")) {
-                    queries.incrementAndGet();
+                    routeQueries.incrementAndGet();
                 }
             }
         });
-        // 2,000 new work orders, four bulk writes of 500: the first one knows nothing yet (5 queries of 100), the
-        // next three follow one that found none of its work orders stored (1 query each)
+        importer().readStoredVersionsAheadWith(query -> {
+            aheadQueries.incrementAndGet();
+            return storedVersions(query);
+        });
+        // 2,000 new work orders, four bulk writes of 500: the first one knows nothing yet (5 queries of 100), nor
+        // the second, read ahead meanwhile (5); the next two follow one that found none of its work orders stored
+        // (1 query each)
         drop(dir("inbound"), "new.json", workOrders(2_000, "2025-01-01T00:00:00Z"));
         Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1);
-        assertThat(queries.get()).isEqualTo(5 + 3);
+        assertThat(routeQueries.get()).as("queries of the first bulk write").isEqualTo(5);
+        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(5 + 1 + 1);
 
-        // the same 2,000, newer: the first write is queried at once (the last one found nothing) and finds all 500,
-        // so the next three go by 100 again; every one is replaced
-        queries.set(0);
+        // the same 2,000, newer: the first write is queried at once (the last one found nothing), and so is the
+        // second, read ahead meanwhile; the first found all 500, so the next two go by 100 again; every one is replaced
+        routeQueries.set(0);
+        aheadQueries.set(0);
         drop(dir("inbound"), "again.json", workOrders(2_000, "2025-02-01T00:00:00Z"));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
-        assertThat(queries.get()).isEqualTo(1 + 3 * 5);
+        assertThat(routeQueries.get()).as("queries of the first bulk write").isEqualTo(1);
+        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(1 + 5 + 5);
         assertThat(workorders().countDocuments(new Document("updatedAt", java.util.Date.from(java.time.Instant.parse("2025-02-01T00:00:00Z")))))
                 .isEqualTo(2_000);
         assertThat(dir("error").resolve("again.json.rejected.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void storedVersionsReadWhileTheBulkWriteBeforeIsWrittenStillLetTheNewestVersionWin() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        // the first bulk write (500 work orders of a.json) is held back until the stored versions of the second
+        // (b.json) have been read: they cannot show what the first writes, which must count all the same
+        java.util.concurrent.CountDownLatch readAhead = new java.util.concurrent.CountDownLatch(1);
+        importer().readStoredVersionsAheadWith(query -> {
+            List<Document> found = storedVersions(query);
+            readAhead.countDown();
+            return found;
+        });
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
+                    try {
+                        assertThat(readAhead.await(10, TimeUnit.SECONDS)).as("the next write's stored versions read first").isTrue();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        ArrayNode a = JSON.createArrayNode();
+        for (int i = 1; i <= 500; i++) {
+            a.add(workOrder(i, "2025-02-01T00:00:00Z").put("summary", "a " + i));
+        }
+        drop(dir("inbound"), "a.json", a.toString());
+        drop(dir("inbound"), "b.json", "[" + workOrder(1, "2025-01-01T00:00:00Z").put("summary", "older") + ","
+                + workOrder(2, "2025-02-01T00:00:00Z").put("summary", "tie, later") + ","
+                + workOrder(3, "2025-03-01T00:00:00Z").put("summary", "newer") + ","
+                + workOrder(501, "2025-01-01T00:00:00Z").put("summary", "new") + "]");
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
+
+        assertThat(readAhead.getCount()).isZero();
+        assertThat(title(1)).as("an older version read ahead of the newer one's write").isEqualTo("a 1");
+        assertThat(title(2)).isEqualTo("tie, later");
+        assertThat(title(3)).isEqualTo("newer");
+        assertThat(title(501)).isEqualTo("new");
+        assertThat(rejected("b.json")).singleElement().satisfies(r -> {
+            assertThat(r.get("index").asInt()).isZero();
+            assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version");
+        });
+        assertThat(dir("error").resolve("a.json.rejected.ndjson")).doesNotExist();
+    }
+
+    @Test
+    void storedVersionsTheReaderCouldNotReadAreQueriedByTheRoute() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        AtomicInteger routeQueries = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=findAll")) {
+                    routeQueries.incrementAndGet();
+                }
+            }
+        });
+        importer().readStoredVersionsAheadWith(query -> {
+            throw new com.mongodb.MongoTimeoutException("unreachable from the reader");
+        });
+        drop(dir("inbound"), "new.json", workOrders(1_500, "2025-01-01T00:00:00Z"));
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1);
+        // three bulk writes of 500, all queried by the route: 5 queries of 100 for the first, 1 for each other
+        assertThat(routeQueries.get()).isEqualTo(5 + 1 + 1);
+
+        drop(dir("inbound"), "older.json", workOrders(1_500, "2024-12-01T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
+        assertThat(rejected("older.json")).hasSize(1_500).allSatisfy(r -> assertThat(r.get("reasons").toString()).contains("stale"));
+        assertThat(workorders().countDocuments(new Document("updatedAt", java.util.Date.from(java.time.Instant.parse("2025-01-01T00:00:00Z")))))
+                .isEqualTo(1_500);
+    }
+
+    private WorkOrderImport importer() {
+        return context.getRegistry().lookupByNameAndType("workOrderImport", WorkOrderImport.class);
+    }
+
+    /** The stored versions one query finds, as the app reads them ahead. */
+    private List<Document> storedVersions(org.bson.conversions.Bson query) {
+        return workorders().find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS).into(new java.util.ArrayList<>());
     }
 
     private static String workOrders(int count, String updated) {
