@@ -95,8 +95,15 @@ public final class SyncState {
      * stops. The last values are still served.
      */
     public void stopLagRefresh(java.time.Duration wait) {
-        java.util.concurrent.ScheduledExecutorService refresher = lagRefresher;
-        java.util.concurrent.ExecutorService workers = lagWorkers;
+        java.util.concurrent.ScheduledExecutorService refresher;
+        java.util.concurrent.ExecutorService workers;
+        synchronized (this) {
+            refresher = lagRefresher;
+            workers = lagWorkers;
+            // a context started again starts them again
+            lagRefresher = null;
+            lagWorkers = null;
+        }
         if (refresher == null) {
             return;
         }
@@ -113,9 +120,15 @@ public final class SyncState {
 
     /** Removes the MBeans (when the app stops). */
     public void close() {
-        if (lagRefresher != null) {
-            lagRefresher.shutdownNow();
-            lagWorkers.shutdownNow();
+        java.util.concurrent.ScheduledExecutorService refresher;
+        java.util.concurrent.ExecutorService workers;
+        synchronized (this) {
+            refresher = lagRefresher;
+            workers = lagWorkers;
+        }
+        if (refresher != null) {
+            refresher.shutdownNow();
+            workers.shutdownNow();
         }
         flows.keySet().forEach(name -> {
             try {

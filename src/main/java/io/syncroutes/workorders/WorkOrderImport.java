@@ -109,6 +109,9 @@ public class WorkOrderImport {
     private volatile double storedShare = 1;
     // reads the stored versions of the next bulk write on the reader thread, while the one before it is written
     private volatile java.util.function.Function<Bson, List<Document>> storedVersionsAhead;
+    // when reading them ahead last failed; none is read ahead for READ_AHEAD_PAUSE_NANOS after
+    private volatile long storedVersionsAheadFailedAt = System.nanoTime() - READ_AHEAD_PAUSE_NANOS - 1;
+    private static final long READ_AHEAD_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
@@ -335,15 +338,16 @@ public class WorkOrderImport {
             }
         }
         storedShare = (double) storedCount / Math.max(1, write.byNumber.size());
-        if (write.storedAhead != null && write.before != null) {
+        if (write.confirmedBefore != null) {
             // read while the bulk write before was written: what that one wrote is stored now
-            write.before.confirmed.forEach((number, date) -> {
+            write.confirmedBefore.forEach((number, date) -> {
                 if (write.byNumber.containsKey(number)) {
                     storedDates.merge(number, date, (a, b) -> a.after(b) ? a : b);
                 }
             });
         }
-        write.before = null;
+        write.storedAhead = null;
+        write.confirmedBefore = null;
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
@@ -500,9 +504,9 @@ public class WorkOrderImport {
         final List<Pending> written = new ArrayList<>();
         // the versions this bulk write put in, once it is written
         final Map<Object, Date> confirmed = new HashMap<>();
-        // the stored versions, read ahead (null: read by the route), and the bulk write written meanwhile
+        // the stored versions, read ahead (null: read by the route), and what the bulk write written meanwhile put in
         List<Document> storedAhead;
-        Write before;
+        Map<Object, Date> confirmedBefore;
 
         /** Adds a record; an older version of the same work order already in this write, or this one, is stale. */
         void add(Pending record) {
@@ -635,17 +639,19 @@ public class WorkOrderImport {
         private Write readNext(Write writing, double storedShare) {
             Write write = read();
             java.util.function.Function<Bson, List<Document>> find = storedVersionsAhead;
-            if (find != null && write.size() > 0) {
+            if (find != null && write.size() > 0 && System.nanoTime() - storedVersionsAheadFailedAt > READ_AHEAD_PAUSE_NANOS) {
                 try {
                     List<Document> stored = new ArrayList<>();
                     for (Bson query : queries(write, storedShare)) {
                         stored.addAll(find.apply(query));
                     }
                     write.storedAhead = stored;
-                    write.before = writing;
+                    write.confirmedBefore = writing.confirmed;
                 } catch (RuntimeException e) {
-                    // MongoDB unreachable or the like: the route queries them itself, with its redeliveries
+                    // MongoDB unreachable or the like: the route queries them itself, with its redeliveries, and
+                    // none is read ahead for a while (a stop or a batch ending does not wait for a query timing out)
                     write.storedAhead = null;
+                    storedVersionsAheadFailedAt = System.nanoTime();
                 }
             }
             return write;
