@@ -15,5 +15,5 @@ for arg in "$@"; do case "$arg" in
   # up to three times the work itself, in whichever of the route or the raw loop it fell on
   --files) main=io.syncroutes.bench.WorkOrderFilesBench; heap="-Xms3g -Xmx3g -XX:+AlwaysPreTouch";;
 esac; done
-# BENCH_JAVA_OPTS: e.g. -Dbench.stats=true (--files: CPU by thread, per-step times), -Dbench.app.<property>=<value>
+# BENCH_JAVA_OPTS: e.g. -Dbench.stats=true (--files: CPU by thread, the route's statistics), -Dbench.app.<property>=<value>
 exec java $heap ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" "$main" "$@"

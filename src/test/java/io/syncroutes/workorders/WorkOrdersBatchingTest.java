@@ -242,16 +242,8 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     void storedVersionsAreQueriedAllAtOnceWhileWorkOrdersAreNewAndInQueriesOf100WhileTheyAreFound() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
         // the route's queries (a batch's first bulk write) and those read ahead with the records (the others)
-        AtomicInteger routeQueries = new AtomicInteger();
+        AtomicInteger routeQueries = onRouteQuery();
         AtomicInteger aheadQueries = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=findAll")) {
-                    routeQueries.incrementAndGet();
-                }
-            }
-        });
         importer().readStoredVersionsAheadWith(query -> {
             aheadQueries.incrementAndGet();
             return storedVersions(query);
@@ -330,15 +322,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     @Test
     void storedVersionsTheReaderCouldNotReadAreQueriedByTheRoute() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
-        AtomicInteger routeQueries = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=findAll")) {
-                    routeQueries.incrementAndGet();
-                }
-            }
-        });
+        AtomicInteger routeQueries = onRouteQuery();
         importer().readStoredVersionsAheadWith(query -> {
             throw new com.mongodb.MongoTimeoutException("unreachable from the reader");
         });
@@ -438,16 +422,25 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
 
     /** Counts the route's bulk writes; {@code then} gets the count after each one. */
     private AtomicInteger onBulkWrite(java.util.function.IntConsumer then) {
-        AtomicInteger bulkWrites = new AtomicInteger();
+        return onSent("operation=bulkWrite", then);
+    }
+
+    /** Counts the stored-version queries the route itself sends. */
+    private AtomicInteger onRouteQuery() {
+        return onSent("operation=findAll", sent -> { });
+    }
+
+    private AtomicInteger onSent(String operation, java.util.function.IntConsumer then) {
+        AtomicInteger count = new AtomicInteger();
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
-                    then.accept(bulkWrites.incrementAndGet());
+                if (event instanceof CamelEvent.ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().contains(operation)) {
+                    then.accept(count.incrementAndGet());
                 }
             }
         });
-        return bulkWrites;
+        return count;
     }
 
     private String title(int number) {
