@@ -95,16 +95,40 @@ public final class SyncState {
      * stops. The last values are still served.
      */
     public void stopLagRefresh(java.time.Duration wait) {
+        endLagRefresh(wait, false);
+    }
+
+    /** Removes the MBeans (when the app stops). */
+    public void close() {
+        endLagRefresh(java.time.Duration.ZERO, true);
+        flows.keySet().forEach(name -> {
+            try {
+                ObjectName objectName = objectName(name);
+                if (mbeans.isRegistered(objectName)) {
+                    mbeans.unregisterMBean(objectName);
+                }
+            } catch (JMException e) {
+                // going away anyway
+            }
+        });
+    }
+
+    /** Ends the lag refresh, if running (a context started again starts it again), interrupting it or waiting for it. */
+    private void endLagRefresh(java.time.Duration wait, boolean interrupt) {
         java.util.concurrent.ScheduledExecutorService refresher;
         java.util.concurrent.ExecutorService workers;
         synchronized (this) {
             refresher = lagRefresher;
             workers = lagWorkers;
-            // a context started again starts them again
             lagRefresher = null;
             lagWorkers = null;
         }
         if (refresher == null) {
+            return;
+        }
+        if (interrupt) {
+            refresher.shutdownNow();
+            workers.shutdownNow();
             return;
         }
         refresher.shutdown();
@@ -116,30 +140,6 @@ public final class SyncState {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Removes the MBeans (when the app stops). */
-    public void close() {
-        java.util.concurrent.ScheduledExecutorService refresher;
-        java.util.concurrent.ExecutorService workers;
-        synchronized (this) {
-            refresher = lagRefresher;
-            workers = lagWorkers;
-        }
-        if (refresher != null) {
-            refresher.shutdownNow();
-            workers.shutdownNow();
-        }
-        flows.keySet().forEach(name -> {
-            try {
-                ObjectName objectName = objectName(name);
-                if (mbeans.isRegistered(objectName)) {
-                    mbeans.unregisterMBean(objectName);
-                }
-            } catch (JMException e) {
-                // going away anyway
-            }
-        });
     }
 
     private void register(FlowState state) {

@@ -1,6 +1,7 @@
 package io.syncroutes.workorders;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FilesAtRest;
@@ -16,6 +17,7 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +73,9 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderImport", importer);
         // the next bulk write's stored versions are read with its records, on the reader thread (one round trip less
         // per bulk write on the batch's thread); the route queries them itself when that failed
-        String database = Settings.get(context, "mongo.database");
-        String collection = Settings.get(context, "workorders.collection");
-        importer.readStoredVersionsAheadWith(query -> context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
-                .getDatabase(database).getCollection(collection).find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
+        MongoCollection<Document> workorders = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
+                .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
+        importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
                 .into(new ArrayList<>()));
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
