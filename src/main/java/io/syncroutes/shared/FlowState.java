@@ -184,12 +184,14 @@ public final class FlowState implements FlowStateMBean {
         meter.increment(delta);
     }
 
-    /** A run (file, export, batch, drain) ended: it becomes the last run, and its counters go to the totals. */
-    public void runFinished(SyncStats stats) {
+    /** A run (file, export, batch, drain) ended: it becomes the last run, and its counters go to the totals; returns its summary. */
+    public String runFinished(SyncStats stats) {
         stats.counters().forEach(this::count);
         stats.errors().forEach(this::error);
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
-        lastRun = stats.summary();
+        String summary = stats.summary();
+        lastRun = summary;
+        return summary;
     }
 
     /** A run ended whose counters were already counted one by one (e.g. a products batch). */

@@ -454,14 +454,20 @@ public class WorkOrderImport {
     /**
      * Moves a file whose batch has ended to the done folder, or to the error folder when it was rejected whole,
      * replacing a file of that name there (the file component itself leaves it in place: {@code noop}). One rename,
-     * not Camel's rename strategy, which copies the exchange and binds the file's headers again for each file. A
-     * file that cannot be moved stays in the inbound folder and is read again (its records are upserts).
+     * not Camel's rename strategy, which copies the exchange and binds the file's headers again for each file; and
+     * {@code File.renameTo}, the rename alone, where {@code Files.move} first reads both files' attributes (a third of
+     * its cost), and only when that fails {@code Files.move}, for its reason. A file that cannot be moved stays in the
+     * inbound folder and is read again (its records are upserts).
      */
     private void moveOut(Exchange exchange) {
         GenericFile<?> file = exchange.getProperty(org.apache.camel.component.file.FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
         String rejected = rejectedFiles.remove(file.getFileNameOnly());
         Path from = Path.of(file.getAbsoluteFilePath());
         Path to = rejected != null ? Path.of(rejected) : doneDir.resolve(file.getFileNameOnly());
+        // rename(2) replaces a file of that name in the folder, as REPLACE_EXISTING does
+        if (from.toFile().renameTo(to.toFile())) {
+            return;
+        }
         try {
             try {
                 Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
@@ -694,8 +700,7 @@ public class WorkOrderImport {
                     rejected++;
                     rejectFile(file);
                 } else {
-                    state.runFinished(file.stats);
-                    LOG.info("{}", file.stats.summary());
+                    LOG.info("{}", state.runFinished(file.stats));
                 }
                 records += file.stats.get("read");
             }
