@@ -112,6 +112,12 @@ public class WorkOrderImport {
     // when reading them ahead last failed; none is read ahead for READ_AHEAD_PAUSE_NANOS after
     private volatile long storedVersionsAheadFailedAt = System.nanoTime() - READ_AHEAD_PAUSE_NANOS - 1;
     private static final long READ_AHEAD_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    // the bulk writes ended since start, and what the last ENDED_KEPT of them put in (UNKNOWN: one sent whose batch
+    // then failed), for the stored versions read ahead while they were written
+    private final java.util.ArrayDeque<Map<Object, Date>> lastEnded = new java.util.ArrayDeque<>();
+    private long endedWrites;
+    private static final int ENDED_KEPT = 32;
+    private static final Map<Object, Date> UNKNOWN = Map.of();
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
@@ -260,7 +266,10 @@ public class WorkOrderImport {
                 batch.removeProperty(COMPLETIONS + ".all");
                 batch.removeProperty(COMPLETIONS);
                 batch.removeProperty(READ_AHEAD);
-                batch.getMessage().setBody(batch.removeProperty(FILES));
+                List<File> files = (List<File>) batch.removeProperty(FILES);
+                batch.getMessage().setBody(files);
+                // its first bulk write and stored versions are read from now on, while the batches before it are written
+                batch(files, batch).readFirstAhead();
             }
         };
     }
@@ -271,6 +280,12 @@ public class WorkOrderImport {
      * unreachable once the redeliveries are spent, too), its files are closed.
      */
     public Iterator<Write> batches(@Body List<File> files, Exchange exchange) {
+        Batch batch = exchange.getProperty(RUN, Batch.class);
+        return batch != null ? batch : batch(files, exchange);
+    }
+
+    /** The batch of these files, closed however its exchange ends. */
+    private Batch batch(List<File> files, Exchange exchange) {
         Batch batch = new Batch(files, readAheadOf(exchange));
         exchange.setProperty(RUN, batch);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -294,6 +309,14 @@ public class WorkOrderImport {
     public List<Bson> storedVersions(@Body Write write, Exchange exchange) {
         exchange.setProperty(WRITE, write);
         exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, STORED_VERSION_FIELDS);
+        if (write.storedAhead != null) {
+            // what the bulk writes ended since then put in is merged in (newestOnly); if one of them is not known
+            // (its batch failed) or no longer kept, they are queried now
+            write.endedSince = endedSince(write.seenEnded);
+            if (write.endedSince == null) {
+                write.storedAhead = null;
+            }
+        }
         // read ahead with the records: nothing left to query
         return write.storedAhead != null ? List.of() : queries(write, storedShare);
     }
@@ -319,6 +342,44 @@ public class WorkOrderImport {
         return queries;
     }
 
+    /** A bulk write sent has ended: what it put in ({@code UNKNOWN} when its batch failed without knowing). */
+    private void ended(Write write, Map<Object, Date> confirmed) {
+        write.ended = true;
+        synchronized (lastEnded) {
+            endedWrites++;
+            lastEnded.addLast(confirmed);
+            if (lastEnded.size() > ENDED_KEPT) {
+                lastEnded.removeFirst();
+            }
+        }
+    }
+
+    private long endedWrites() {
+        synchronized (lastEnded) {
+            return endedWrites;
+        }
+    }
+
+    /** What the bulk writes ended after the first {@code seen} put in, or null when one is unknown or no longer kept. */
+    private List<Map<Object, Date>> endedSince(long seen) {
+        synchronized (lastEnded) {
+            long since = endedWrites - seen;
+            if (since > lastEnded.size()) {
+                return null;
+            }
+            List<Map<Object, Date>> confirmed = new ArrayList<>((int) since);
+            java.util.Iterator<Map<Object, Date>> newestFirst = lastEnded.descendingIterator();
+            for (long i = 0; i < since; i++) {
+                Map<Object, Date> one = newestFirst.next();
+                if (one == UNKNOWN) {
+                    return null;
+                }
+                confirmed.add(one);
+            }
+            return confirmed;
+        }
+    }
+
     /**
      * The upserts of this bulk write: a record older than the version stored is not written, but counted as
      * stale and listed with its reason in its file's {@code .rejected.ndjson}. The body is what each query of
@@ -338,16 +399,18 @@ public class WorkOrderImport {
             }
         }
         storedShare = (double) storedCount / Math.max(1, write.byNumber.size());
-        if (write.confirmedBefore != null) {
-            // read while the bulk write before was written: what that one wrote is stored now
-            write.confirmedBefore.forEach((number, date) -> {
-                if (write.byNumber.containsKey(number)) {
-                    storedDates.merge(number, date, (a, b) -> a.after(b) ? a : b);
-                }
-            });
+        if (write.endedSince != null) {
+            // read ahead while earlier bulk writes were written: what they wrote is stored now
+            for (Map<Object, Date> confirmed : write.endedSince) {
+                confirmed.forEach((number, date) -> {
+                    if (write.byNumber.containsKey(number)) {
+                        storedDates.merge(number, date, (a, b) -> a.after(b) ? a : b);
+                    }
+                });
+            }
         }
         write.storedAhead = null;
-        write.confirmedBefore = null;
+        write.endedSince = null;
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
@@ -361,12 +424,14 @@ public class WorkOrderImport {
             write.written.add(record);
             upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), new Document("$set", record.fields()), UPSERT));
         }
+        write.sent = !upserts.isEmpty();
         return upserts;
     }
 
     /** Counts what one bulk write did, for each file whose records it held. */
     public void written(@Body BulkWriteResult result, @ExchangeProperty(WRITE) Write write) {
         count(write, result.getUpserts(), Map.of());
+        ended(write, write.confirmed);
     }
 
     /** Counts each record of a bulk write as upserted (and new, when inserted), or rejected with MongoDB's reason. */
@@ -401,6 +466,7 @@ public class WorkOrderImport {
         Map<Integer, BulkWriteError> byIndex = new HashMap<>();
         refused.getWriteErrors().forEach(error -> byIndex.put(error.getIndex(), error));
         count(write, refused.getWriteResult().getUpserts(), byIndex);
+        ended(write, write.confirmed);
         return String.format("MongoDB refused %d of %d records of a bulk write; each is kept with its reason in its"
                 + " file's .rejected.ndjson, the others are in", byIndex.size(), write.written.size());
     }
@@ -510,9 +576,14 @@ public class WorkOrderImport {
         final List<Pending> written = new ArrayList<>();
         // the versions this bulk write put in, once it is written
         final Map<Object, Date> confirmed = new HashMap<>();
-        // the stored versions, read ahead (null: read by the route), and what the bulk write written meanwhile put in
+        // the stored versions, read ahead (null: read by the route) once this many bulk writes had ended, and what
+        // those ended since then put in
         List<Document> storedAhead;
-        Map<Object, Date> confirmedBefore;
+        long seenEnded;
+        List<Map<Object, Date>> endedSince;
+        // sent to MongoDB (some upserts left), and ended (written, or partly: what it put in is known)
+        boolean sent;
+        boolean ended;
 
         /** Adds a record; an older version of the same work order already in this write, or this one, is stale. */
         void add(Pending record) {
@@ -547,6 +618,8 @@ public class WorkOrderImport {
         private Future<Write> reading;
         // whether the files may hold more records, as of the last bulk write read
         private boolean more = true;
+        // the last bulk write handed out
+        private Write last;
 
         Batch(List<File> files, Map<File, FileRun> readAhead) {
             files.forEach(f -> this.files.add(readAhead.containsKey(f) ? readAhead.get(f) : new FileRun(f)));
@@ -578,9 +651,8 @@ public class WorkOrderImport {
             // version still wins
             if (more) {
                 try {
-                    Write writing = write;
                     double share = storedShare;
-                    reading = reader.submit(() -> readNext(writing, share));
+                    reading = reader.submit(() -> readNext(share));
                 } catch (RejectedExecutionException stopping) {
                     reading = null;
                 }
@@ -589,6 +661,7 @@ public class WorkOrderImport {
                 return null;
             }
             writes++;
+            last = write;
             return write;
         }
 
@@ -626,7 +699,24 @@ public class WorkOrderImport {
             }
         }
 
-        /** Closes every file of the batch, once the reader thread is done with them (on any end of the batch). */
+        /**
+         * Reads the first bulk write and its stored versions on the reader thread from now on, while the batches
+         * before this one are written (the batch's thread then finds them read).
+         */
+        void readFirstAhead() {
+            try {
+                double share = storedShare;
+                reading = reader.submit(() -> readNext(share));
+            } catch (RejectedExecutionException stopping) {
+                reading = null;
+            }
+        }
+
+        /**
+         * Closes every file of the batch, once the reader thread is done with them (on any end of the batch). A bulk
+         * write sent that did not end (the batch failed) may have put in any of its records: stored versions read
+         * ahead while it was written are queried again.
+         */
         void close() {
             if (reading != null) {
                 try {
@@ -635,24 +725,28 @@ public class WorkOrderImport {
                     // the batch has already ended on its own failure
                 }
             }
+            if (last != null && last.sent && !last.ended) {
+                ended(last, UNKNOWN);
+            }
             files.forEach(FileRun::closeQuietly);
         }
 
         /**
          * The next bulk write and, if it can, its stored versions (queries sized by {@code storedShare} as of now),
-         * read while {@code writing} is written.
+         * read while earlier bulk writes are written.
          */
-        private Write readNext(Write writing, double storedShare) {
+        private Write readNext(double storedShare) {
             Write write = read();
             java.util.function.Function<Bson, List<Document>> find = storedVersionsAhead;
             if (find != null && write.size() > 0 && System.nanoTime() - storedVersionsAheadFailedAt > READ_AHEAD_PAUSE_NANOS) {
                 try {
+                    // counted before the query: any bulk write ending from now on may be missing from what it finds
+                    write.seenEnded = endedWrites();
                     List<Document> stored = new ArrayList<>();
                     for (Bson query : queries(write, storedShare)) {
                         stored.addAll(find.apply(query));
                     }
                     write.storedAhead = stored;
-                    write.confirmedBefore = writing.confirmed;
                 } catch (RuntimeException e) {
                     // MongoDB unreachable or the like: the route queries them itself, with its redeliveries, and
                     // none is read ahead for a while (a stop or a batch ending does not wait for a query timing out)

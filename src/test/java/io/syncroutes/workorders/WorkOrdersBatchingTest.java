@@ -241,7 +241,8 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     @Test
     void storedVersionsAreQueriedAllAtOnceWhileWorkOrdersAreNewAndInQueriesOf100WhileTheyAreFound() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
-        // the route's queries (a batch's first bulk write) and those read ahead with the records (the others)
+        // the route's queries (none while the reader thread reads every bulk write's ahead) and those read ahead
+        // with the records
         AtomicInteger routeQueries = onRouteQuery();
         AtomicInteger aheadQueries = new AtomicInteger();
         importer().readStoredVersionsAheadWith(query -> {
@@ -249,23 +250,24 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
             return storedVersions(query);
         });
         // 2,000 new work orders, four bulk writes of 500: the first one knows nothing yet (5 queries of 100), nor
-        // the second, read ahead meanwhile (5); the next two follow one that found none of its work orders stored
-        // (1 query each)
+        // the second, read while the first is written (5); the next two follow one that found none of its work
+        // orders stored (1 query each)
         drop(dir("inbound"), "new.json", workOrders(2_000, "2025-01-01T00:00:00Z"));
         Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1);
-        assertThat(routeQueries.get()).as("queries of the first bulk write").isEqualTo(5);
-        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(5 + 1 + 1);
+        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(5 + 5 + 1 + 1);
+        assertThat(routeQueries.get()).as("queries of the route").isZero();
 
         // the same 2,000, newer: the first write is queried at once (the last one found nothing), and so is the
-        // second, read ahead meanwhile; the first found all 500, so the next two go by 100 again; every one is replaced
+        // second, read while the first is written; the first found all 500, so the next two go by 100 again; every
+        // one is replaced
         routeQueries.set(0);
         aheadQueries.set(0);
         drop(dir("inbound"), "again.json", workOrders(2_000, "2025-02-01T00:00:00Z"));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
-        assertThat(routeQueries.get()).as("queries of the first bulk write").isEqualTo(1);
-        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(1 + 5 + 5);
+        assertThat(aheadQueries.get()).as("queries read ahead").isEqualTo(1 + 1 + 5 + 5);
+        assertThat(routeQueries.get()).as("queries of the route").isZero();
         assertThat(workorders().countDocuments(new Document("updatedAt", java.util.Date.from(java.time.Instant.parse("2025-02-01T00:00:00Z")))))
                 .isEqualTo(2_000);
         assertThat(dir("error").resolve("again.json.rejected.ndjson")).doesNotExist();
@@ -275,22 +277,14 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     void storedVersionsReadWhileTheBulkWriteBeforeIsWrittenStillLetTheNewestVersionWin() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
         // the first bulk write (500 work orders of a.json) is held back until the stored versions of the second
-        // (b.json) have been read: they cannot show what the first writes, which must count all the same
-        java.util.concurrent.CountDownLatch readAhead = new java.util.concurrent.CountDownLatch(1);
-        importer().readStoredVersionsAheadWith(query -> {
-            List<Document> found = storedVersions(query);
-            readAhead.countDown();
-            return found;
-        });
+        // (b.json, the only one with work order 501) have been read: they cannot show what the first writes, which
+        // must count all the same
+        java.util.concurrent.CountDownLatch readAhead = onReadAheadOf501();
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
-                    try {
-                        assertThat(readAhead.await(10, TimeUnit.SECONDS)).as("the next write's stored versions read first").isTrue();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    awaitLatch(readAhead, "the next write's stored versions read first");
                 }
             }
         });
@@ -320,6 +314,81 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
     }
 
     @Test
+    void storedVersionsOfTheNextBatchReadWhileABatchIsWrittenStillLetTheNewestVersionWin() throws Exception {
+        context.getRouteController().stopRoute("workorders-inbound");
+        // two batches: 500 one-object files, then y.json; the first batch's bulk write is held back until the
+        // stored versions of the second batch (y.json, the only one with work order 501) have been read: they
+        // cannot show what the first batch writes, which must count all the same
+        java.util.concurrent.CountDownLatch nextBatchRead = onReadAheadOf501();
+        AtomicInteger routeQueries = onRouteQuery();
+        AtomicInteger bulkWrites = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
+                        && bulkWrites.incrementAndGet() == 1) {
+                    awaitLatch(nextBatchRead, "the next batch's stored versions read first");
+                }
+            }
+        });
+        dropABatchThenY();
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 501);
+
+        assertThat(nextBatchRead.getCount()).isZero();
+        assertThat(bulkWrites.get()).as("one bulk write per batch").isEqualTo(2);
+        assertThat(routeQueries.get()).as("queries of the route").isZero();
+        assertThat(title(1)).as("an older version read ahead of the newer one's write").isEqualTo("x 1");
+        assertThat(title(2)).isEqualTo("tie, later");
+        assertThat(title(3)).isEqualTo("newer");
+        assertThat(title(501)).isEqualTo("new");
+        assertThat(rejected("y.json")).singleElement().satisfies(r -> {
+            assertThat(r.get("index").asInt()).isZero();
+            assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version");
+        });
+    }
+
+    @Test
+    void aBatchFailingAfterItsBulkWriteWasSentHasTheNextBatchQueryItsStoredVersionsAgain() throws Exception {
+        // the first batch's bulk write is held back until the second batch's stored versions have been read
+        // ahead, then the batch fails once its bulk write is in: what it put in is not known, so the route queries
+        // the second batch's versions again
+        java.util.concurrent.CountDownLatch nextBatchRead = onReadAheadOf501();
+        AtomicInteger failures = new AtomicInteger();
+        org.apache.camel.builder.AdviceWith.adviceWith(context, "workorders-inbound", route -> route.weaveById("count-upserts").before()
+                .process(exchange -> {
+                    if (failures.getAndIncrement() == 0) {
+                        throw new IllegalStateException("simulated failure after the bulk write");
+                    }
+                }));
+        context.getRouteController().stopRoute("workorders-inbound");
+        AtomicInteger routeQueries = onRouteQuery();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
+                        && failures.get() == 0) {
+                    awaitLatch(nextBatchRead, "the next batch's stored versions read first");
+                }
+            }
+        });
+        dropABatchThenY();
+        Thread.sleep(1100);
+        context.getRouteController().startRoute("workorders-inbound");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 1 && count("error") == 500 + 500);
+
+        assertThat(nextBatchRead.getCount()).isZero();
+        assertThat(title(1)).as("the failed batch's version, in all the same, is newer").isEqualTo("x 1");
+        assertThat(dir("error").resolve("x-001.json.error.json")).content().contains("simulated failure after the bulk write");
+        assertThat(routeQueries.get()).as("the second batch's stored versions queried by the route").isEqualTo(1);
+        assertThat(title(3)).isEqualTo("newer");
+        assertThat(title(501)).isEqualTo("new");
+        assertThat(rejected("y.json")).singleElement().satisfies(r ->
+                assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version"));
+    }
+
+    @Test
     void storedVersionsTheReaderCouldNotReadAreQueriedByTheRoute() throws Exception {
         context.getRouteController().stopRoute("workorders-inbound");
         AtomicInteger routeQueries = onRouteQuery();
@@ -338,6 +407,38 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         assertThat(rejected("older.json")).hasSize(1_500).allSatisfy(r -> assertThat(r.get("reasons").toString()).contains("stale"));
         assertThat(workorders().countDocuments(new Document("updatedAt", java.util.Date.from(java.time.Instant.parse("2025-01-01T00:00:00Z")))))
                 .isEqualTo(1_500);
+    }
+
+    /** Read ahead as the app does; the latch opens once a query of work order 501 (only in y.json or b.json) was read. */
+    private java.util.concurrent.CountDownLatch onReadAheadOf501() {
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        importer().readStoredVersionsAheadWith(query -> {
+            List<Document> found = storedVersions(query);
+            if (query.toBsonDocument().toJson().contains("501")) {
+                read.countDown();
+            }
+            return found;
+        });
+        return read;
+    }
+
+    /** 500 one-object files (a batch), work orders 1-500 of February, then y.json (the next batch). */
+    private void dropABatchThenY() throws IOException {
+        for (int i = 1; i <= 500; i++) {
+            drop(dir("inbound"), String.format("x-%03d.json", i), workOrder(i, "2025-02-01T00:00:00Z").put("summary", "x " + i).toString());
+        }
+        drop(dir("inbound"), "y.json", "[" + workOrder(1, "2025-01-01T00:00:00Z").put("summary", "older") + ","
+                + workOrder(2, "2025-02-01T00:00:00Z").put("summary", "tie, later") + ","
+                + workOrder(3, "2025-03-01T00:00:00Z").put("summary", "newer") + ","
+                + workOrder(501, "2025-01-01T00:00:00Z").put("summary", "new") + "]");
+    }
+
+    private static void awaitLatch(java.util.concurrent.CountDownLatch latch, String what) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).as(what).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private WorkOrderImport importer() {
