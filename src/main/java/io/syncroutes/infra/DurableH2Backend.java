@@ -57,6 +57,8 @@ public class DurableH2Backend extends H2Backend {
     private final Object wakeUp = new Object();
     /** Shared by commands, taken alone by each compaction step. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** The last write the compactor has seen writes pause after, and compacted for (or found nothing to do). */
+    private volatile long settledWriteAt;
     private long sizeAfterCompaction;
     private long writeBeforeCompaction;
 
@@ -83,11 +85,14 @@ public class DurableH2Backend extends H2Backend {
                 }
                 long size = fileSize();
                 long writtenAt = lastWriteAt;
+                boolean idle = System.currentTimeMillis() - writtenAt >= IDLE_AFTER_MS;
                 // nothing written since the last compaction: it would find nothing new to do
                 if (closing || size < COMPACT_ONLINE_BYTES || (writtenAt == writeBeforeCompaction && size == sizeAfterCompaction)) {
+                    if (idle) {
+                        settledWriteAt = writtenAt;
+                    }
                     continue;
                 }
-                boolean idle = idleNow();
                 int threshold = idle ? IDLE_FILL_RATE : BUSY_FILL_RATE;
                 int chunksFill = store.getFileStore().getChunksFillRate();
                 int fileFill = store.getFileStore().getFillRate();
@@ -98,6 +103,9 @@ public class DurableH2Backend extends H2Backend {
                     if (idle) {
                         writeBeforeCompaction = writtenAt;
                     }
+                }
+                if (idle) {
+                    settledWriteAt = writtenAt;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -230,6 +238,11 @@ public class DurableH2Backend extends H2Backend {
                 LOG.warn("Embedded MongoDB store not compacted on stop ({}); it is complete as it is", e.toString());
             }
         }
+    }
+
+    /** Whether writes have paused and the compactor has compacted the file since the last one (or found nothing to). */
+    public boolean compactedSinceLastWrite() {
+        return settledWriteAt == lastWriteAt;
     }
 
     /** The size of the store's file in bytes. */

@@ -24,6 +24,7 @@ public final class EmbeddedMongo extends ServiceSupport {
     private final String host;
     private final int port;
     private MongoServer server;
+    private volatile DurableH2Backend h2;
     private InetSocketAddress address;
 
     public EmbeddedMongo(Backend backend, Path dataDir, String host, int port) {
@@ -40,7 +41,8 @@ public final class EmbeddedMongo extends ServiceSupport {
         if (backend == Backend.H2) {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve("sync-routes.mv");
-            mongoBackend = new DurableH2Backend(file.toString());
+            h2 = new DurableH2Backend(file.toString());
+            mongoBackend = h2;
             where = "H2 backend, data in " + file;
         } else {
             mongoBackend = new MemoryBackend();
@@ -67,5 +69,14 @@ public final class EmbeddedMongo extends ServiceSupport {
 
     public Backend backend() {
         return backend;
+    }
+
+    /**
+     * Whether the store has settled: writes have paused and the H2 store's file was compacted since the last one (always
+     * true on the memory backend).
+     */
+    public boolean storeSettled() {
+        DurableH2Backend store = h2;
+        return store == null || store.compactedSinceLastWrite();
     }
 }
