@@ -85,24 +85,11 @@ public class DurableH2Backend extends H2Backend {
                 }
                 long size = fileSize();
                 long writtenAt = lastWriteAt;
-                boolean idle = System.currentTimeMillis() - writtenAt >= IDLE_AFTER_MS;
+                boolean idle = idleSince(writtenAt);
                 // nothing written since the last compaction: it would find nothing new to do
-                if (closing || size < COMPACT_ONLINE_BYTES || (writtenAt == writeBeforeCompaction && size == sizeAfterCompaction)) {
-                    if (idle) {
-                        settledWriteAt = writtenAt;
-                    }
-                    continue;
-                }
-                int threshold = idle ? IDLE_FILL_RATE : BUSY_FILL_RATE;
-                int chunksFill = store.getFileStore().getChunksFillRate();
-                int fileFill = store.getFileStore().getFillRate();
-                if (chunksFill < threshold || fileFill < threshold) {
-                    compactNow(size, chunksFill < threshold, idle);
-                    // only a pass made once writes paused is the last one for these writes: one made just after the
-                    // last write, before it counted as idle, gave back less and must not stop the idle pass
-                    if (idle) {
-                        writeBeforeCompaction = writtenAt;
-                    }
+                boolean changed = !(writtenAt == writeBeforeCompaction && size == sizeAfterCompaction);
+                if (!closing && size >= COMPACT_ONLINE_BYTES && changed) {
+                    compactIfSparse(size, writtenAt, idle);
                 }
                 if (idle) {
                     settledWriteAt = writtenAt;
@@ -114,6 +101,21 @@ public class DurableH2Backend extends H2Backend {
                     // housekeeping only: the store stays complete; tried again at the next check
                     LOG.warn("Embedded MongoDB store not compacted while open ({})", e.toString());
                 }
+            }
+        }
+    }
+
+    /** Compacts the file when its chunks or the file itself are sparser than the threshold for the moment. */
+    private void compactIfSparse(long size, long writtenAt, boolean idle) {
+        int threshold = idle ? IDLE_FILL_RATE : BUSY_FILL_RATE;
+        int chunksFill = store.getFileStore().getChunksFillRate();
+        int fileFill = store.getFileStore().getFillRate();
+        if (chunksFill < threshold || fileFill < threshold) {
+            compactNow(size, chunksFill < threshold, idle);
+            // only a pass made once writes paused is the last one for these writes: one made just after the last
+            // write, before it counted as idle, gave back less and must not stop the idle pass
+            if (idle) {
+                writeBeforeCompaction = writtenAt;
             }
         }
     }
@@ -158,7 +160,11 @@ public class DurableH2Backend extends H2Backend {
     }
 
     private boolean idleNow() {
-        return System.currentTimeMillis() - lastWriteAt >= IDLE_AFTER_MS;
+        return idleSince(lastWriteAt);
+    }
+
+    private static boolean idleSince(long writtenAt) {
+        return System.currentTimeMillis() - writtenAt >= IDLE_AFTER_MS;
     }
 
     private static MVStore open(String fileName) {

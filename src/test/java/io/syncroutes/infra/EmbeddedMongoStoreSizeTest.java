@@ -44,8 +44,8 @@ class EmbeddedMongoStoreSizeTest {
         long sizeWhileRunning;
         long peakWhileWriting;
         Main app = start();
-        try (MongoClient client = MongoClients.create(app.getCamelContext().getRegistry()
-                .lookupByNameAndType("embeddedMongo", EmbeddedMongo.class).uri())) {
+        EmbeddedMongo embedded = app.getCamelContext().getRegistry().lookupByNameAndType("embeddedMongo", EmbeddedMongo.class);
+        try (MongoClient client = MongoClients.create(embedded.uri())) {
             // dropped at once: batches of 1,000 files in name order, so every round is a batch of its own
             for (int i = 1; i <= 10_000; i++) {
                 Fixtures.drop(inbound, String.format("a-wo-%05d.json", i), Fixtures.workOrder(i, "2025-01-01T00:00:00Z").toString());
@@ -68,10 +68,9 @@ class EmbeddedMongoStoreSizeTest {
             for (RawBsonDocument doc : workorders.find()) {
                 bsonBytes += doc.getByteBuffer().remaining();
             }
-            // writes paused: the compactor (every 5 s, once writes paused for 3 s) gives the free space back; the size
-            // is read once it has done so for the last write (the file's size alone does not tell: it stays the same
+            // writes paused: the compactor (every 5 s, once writes paused for 3 s) gives some free space back; the size
+            // is read once it has passed after the last write (the file's size alone does not tell: it stays the same
             // while the live pages are rewritten into free chunks)
-            EmbeddedMongo embedded = app.getCamelContext().getRegistry().lookupByNameAndType("embeddedMongo", EmbeddedMongo.class);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(embedded::storeSettled);
             sizeWhileRunning = Files.size(store);
         } finally {
