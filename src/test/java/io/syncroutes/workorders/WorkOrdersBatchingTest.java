@@ -280,14 +280,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         // (b.json, the only one with work order 501) have been read: they cannot show what the first writes, which
         // must count all the same
         java.util.concurrent.CountDownLatch readAhead = onReadAheadOf501();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")) {
-                    awaitLatch(readAhead, "the next write's stored versions read first");
-                }
-            }
-        });
+        holdBulkWriteUntil(readAhead, () -> true);
         ArrayNode a = JSON.createArrayNode();
         for (int i = 1; i <= 500; i++) {
             a.add(workOrder(i, "2025-02-01T00:00:00Z").put("summary", "a " + i));
@@ -302,14 +295,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> count("done") == 2);
 
         assertThat(readAhead.getCount()).isZero();
-        assertThat(title(1)).as("an older version read ahead of the newer one's write").isEqualTo("a 1");
-        assertThat(title(2)).isEqualTo("tie, later");
-        assertThat(title(3)).isEqualTo("newer");
-        assertThat(title(501)).isEqualTo("new");
-        assertThat(rejected("b.json")).singleElement().satisfies(r -> {
-            assertThat(r.get("index").asInt()).isZero();
-            assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version");
-        });
+        assertNewestVersionsWon("a 1", "b.json");
         assertThat(dir("error").resolve("a.json.rejected.ndjson")).doesNotExist();
     }
 
@@ -322,15 +308,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         java.util.concurrent.CountDownLatch nextBatchRead = onReadAheadOf501();
         AtomicInteger routeQueries = onRouteQuery();
         AtomicInteger bulkWrites = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
-                        && bulkWrites.incrementAndGet() == 1) {
-                    awaitLatch(nextBatchRead, "the next batch's stored versions read first");
-                }
-            }
-        });
+        holdBulkWriteUntil(nextBatchRead, () -> bulkWrites.incrementAndGet() == 1);
         dropABatchThenY();
         Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
@@ -339,14 +317,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         assertThat(nextBatchRead.getCount()).isZero();
         assertThat(bulkWrites.get()).as("one bulk write per batch").isEqualTo(2);
         assertThat(routeQueries.get()).as("queries of the route").isZero();
-        assertThat(title(1)).as("an older version read ahead of the newer one's write").isEqualTo("x 1");
-        assertThat(title(2)).isEqualTo("tie, later");
-        assertThat(title(3)).isEqualTo("newer");
-        assertThat(title(501)).isEqualTo("new");
-        assertThat(rejected("y.json")).singleElement().satisfies(r -> {
-            assertThat(r.get("index").asInt()).isZero();
-            assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version");
-        });
+        assertNewestVersionsWon("x 1", "y.json");
     }
 
     @Test
@@ -364,15 +335,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
                 }));
         context.getRouteController().stopRoute("workorders-inbound");
         AtomicInteger routeQueries = onRouteQuery();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
-                        && failures.get() == 0) {
-                    awaitLatch(nextBatchRead, "the next batch's stored versions read first");
-                }
-            }
-        });
+        holdBulkWriteUntil(nextBatchRead, () -> failures.get() == 0);
         dropABatchThenY();
         Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
@@ -566,5 +529,30 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Holds a bulk write back, when {@code hold} says so as it is sent, until the next write's stored versions are read. */
+    private void holdBulkWriteUntil(java.util.concurrent.CountDownLatch nextRead, java.util.function.BooleanSupplier hold) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().contains("operation=bulkWrite")
+                        && hold.getAsBoolean()) {
+                    awaitLatch(nextRead, "the next write's stored versions read first");
+                }
+            }
+        });
+    }
+
+    /** Work orders 1-3 and 501 as the newest versions left them: the first file's {@code first1} and the later file's others. */
+    private void assertNewestVersionsWon(String first1, String laterFile) {
+        assertThat(title(1)).as("an older version read ahead of the newer one's write").isEqualTo(first1);
+        assertThat(title(2)).isEqualTo("tie, later");
+        assertThat(title(3)).isEqualTo("newer");
+        assertThat(title(501)).isEqualTo("new");
+        assertThat(rejected(laterFile)).singleElement().satisfies(r -> {
+            assertThat(r.get("index").asInt()).isZero();
+            assertThat(r.get("reasons").toString()).contains("stale").contains("older than the stored version");
+        });
     }
 }
