@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
@@ -77,6 +78,9 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
         importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
                 .into(new ArrayList<>()));
+        // the two steps run for every file: plain processors, without the bean component's method lookup per call
+        context.getRegistry().bind("workOrderReadAhead", (Processor) importer::readAhead);
+        context.getRegistry().bind("workOrderHandOver", (Processor) importer::handOver);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
         context.getRegistry().bind("workOrderFilesAtRest", new FilesAtRest(atRestMs, 500, 10_000));
