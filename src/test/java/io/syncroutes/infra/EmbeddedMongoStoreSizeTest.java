@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The embedded H2 store stays proportional to its data: 10,000 one-object files imported, then 20 rounds of
  * re-importing the same 1,000 work orders (newer versions) leave the store under 10x the BSON size of the
- * documents once stopped (compacted on stop), and within 10x that while the writes go on (chunks reused at once); a
+ * documents once stopped (compacted on stop), and within 10x that while it runs, writing or compacting (chunks reused at once); a
  * restart keeps every document, in its newest version.
  */
 class EmbeddedMongoStoreSizeTest {
@@ -43,6 +43,7 @@ class EmbeddedMongoStoreSizeTest {
         long bsonBytes;
         long sizeWhileRunning;
         long peakWhileWriting;
+        long peakWhileRunning;
         Main app = start();
         EmbeddedMongo embedded = app.getCamelContext().getRegistry().lookupByNameAndType("embeddedMongo", EmbeddedMongo.class);
         try (MongoClient client = MongoClients.create(embedded.uri())) {
@@ -71,22 +72,29 @@ class EmbeddedMongoStoreSizeTest {
             // writes paused: the compactor (every 5 s, once writes paused for 3 s) gives some free space back; the size
             // is read once it has passed after the last write (the file's size alone does not tell: it stays the same
             // while the live pages are rewritten into free chunks)
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(embedded::storeSettled);
+            // (an online compaction first appends the pages it moves, so the file may grow before it shrinks: the
+            // largest size is still watched)
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                peak[0] = Math.max(peak[0], Files.size(store));
+                return embedded.storeSettled();
+            });
             sizeWhileRunning = Files.size(store);
+            peakWhileRunning = Math.max(peak[0], sizeWhileRunning);
         } finally {
             app.stop();
         }
         long sizeAfterStop = Files.size(store);
         // mongo-java-server keeps documents Java-serialized (about 8x their BSON size once compacted)
-        System.out.printf("store: BSON %,d bytes, H2 file at most %,d while writing, %,d once idle, %,d after stop%n",
-                bsonBytes, peakWhileWriting, sizeWhileRunning, sizeAfterStop);
+        System.out.printf("store: BSON %,d bytes, H2 file at most %,d while writing, at most %,d while running, %,d once idle, %,d after stop%n",
+                bsonBytes, peakWhileWriting, peakWhileRunning, sizeWhileRunning, sizeAfterStop);
         // while it runs the file also holds chunks not yet reused: bounded because replaced chunks are reused at once
         // (retention 0; without it the file grew by tens of KB per write, 607 MB for 10,000 files), ~6x the offline
         // rewrite's size here whether compacted online or not; the compaction once writes pause gives some back
         // (the live pages stay spread over chunks), the one on stop gives back the rest
         assertThat(peakWhileWriting).as("store while writing, vs %,d bytes after stop", sizeAfterStop)
                 .isLessThan(10 * sizeAfterStop);
-        assertThat(sizeWhileRunning).as("store once idle").isLessThanOrEqualTo(peakWhileWriting);
+        assertThat(peakWhileRunning).as("store while running, idle compaction included, vs %,d bytes after stop", sizeAfterStop)
+                .isLessThan(10 * sizeAfterStop);
         assertThat(sizeAfterStop).as("store after stop, for %,d bytes of BSON", bsonBytes).isLessThan(10 * bsonBytes);
 
         EmbeddedMongo reopened = new EmbeddedMongo(EmbeddedMongo.Backend.H2, tmp.resolve("mongo"), "127.0.0.1", 0);
