@@ -59,10 +59,7 @@ class EmbeddedMongoStoreSizeTest {
             }
             // the file's largest size while the writes go on (compacted online while they do)
             long[] peak = {0};
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                peak[0] = Math.max(peak[0], Files.size(store));
-                return count(done) >= 30_000;
-            });
+            awaitWatchingPeak(store, peak, Duration.ofSeconds(240), () -> count(done) >= 30_000);
             peakWhileWriting = peak[0];
             MongoCollection<RawBsonDocument> workorders = client.getDatabase("tractian").getCollection("workorders", RawBsonDocument.class);
             bsonBytes = 0;
@@ -71,13 +68,9 @@ class EmbeddedMongoStoreSizeTest {
             }
             // writes paused: the compactor (every 5 s, once writes paused for 3 s) gives some free space back; the size
             // is read once it has passed after the last write (the file's size alone does not tell: it stays the same
-            // while the live pages are rewritten into free chunks)
-            // (an online compaction first appends the pages it moves, so the file may grow before it shrinks: the
-            // largest size is still watched)
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                peak[0] = Math.max(peak[0], Files.size(store));
-                return embedded.storeSettled();
-            });
+            // while the live pages are rewritten into free chunks), and the largest size is still watched (a
+            // compaction first appends the pages it moves, so the file may grow before it shrinks)
+            awaitWatchingPeak(store, peak, Duration.ofSeconds(120), embedded::storeSettled);
             sizeWhileRunning = Files.size(store);
             peakWhileRunning = Math.max(peak[0], sizeWhileRunning);
         } finally {
@@ -110,6 +103,14 @@ class EmbeddedMongoStoreSizeTest {
             reopened.stop();
         }
         assertThat(Files.size(store)).isLessThan(10 * bsonBytes);
+    }
+
+    /** Waits until {@code done}, reading the store's size every 200 ms into {@code peak[0]} (its largest). */
+    private static void awaitWatchingPeak(Path store, long[] peak, Duration atMost, java.util.concurrent.Callable<Boolean> done) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+            peak[0] = Math.max(peak[0], Files.size(store));
+            return done.call();
+        });
     }
 
     private Main start() throws Exception {
