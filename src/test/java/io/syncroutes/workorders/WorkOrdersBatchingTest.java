@@ -146,10 +146,12 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         context.getRouteController().stopRoute("workorders-inbound");
         AtomicInteger bulkWrites = onBulkWrite(written -> {
             if (written == 1) {
-                // stopped with (almost) no grace period, while the batch's next bulk writes are pending
+                // stopped with (almost) no grace period, while the batch's next bulk writes are pending: the file
+                // route, then the route writing its batch (deferred to the end of a shutdown, as here)
                 new Thread(() -> {
                     try {
                         context.getRouteController().stopRoute("workorders-inbound", 1, TimeUnit.MILLISECONDS);
+                        context.getRouteController().stopRoute("workorders-write-batch", 1, TimeUnit.MILLISECONDS);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -179,6 +181,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         assertThat(log.text()).doesNotContain("ERROR").doesNotContain("RejectedExecutionException");
 
         // the next start imports them all
+        context.getRouteController().startRoute("workorders-write-batch");
         context.getRouteController().startRoute("workorders-inbound");
         await().atMost(Duration.ofSeconds(60)).until(() -> count("done") == 10);
         assertThat(workorders().countDocuments()).isEqualTo(10_000);
@@ -327,12 +330,13 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         // the second batch's versions again
         java.util.concurrent.CountDownLatch nextBatchRead = onReadAheadOf501();
         AtomicInteger failures = new AtomicInteger();
-        org.apache.camel.builder.AdviceWith.adviceWith(context, "workorders-inbound", route -> route.weaveById("count-upserts").before()
+        org.apache.camel.builder.AdviceWith.adviceWith(context, "workorders-write-batch", route -> route.weaveById("count-upserts").before()
                 .process(exchange -> {
                     if (failures.getAndIncrement() == 0) {
                         throw new IllegalStateException("simulated failure after the bulk write");
                     }
                 }));
+        context.getRouteController().startRoute("workorders-write-batch");
         context.getRouteController().stopRoute("workorders-inbound");
         AtomicInteger routeQueries = onRouteQuery();
         holdBulkWriteUntil(nextBatchRead, () -> failures.get() == 0);
