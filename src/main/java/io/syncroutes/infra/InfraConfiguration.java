@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceHelper;
@@ -33,7 +34,17 @@ public class InfraConfiguration implements CamelConfiguration {
         }
         ManagementSecurity security = new ManagementSecurity(Settings.get(context, "management.user"), Settings.get(context, "management.password"));
         int port = Integer.parseInt(Settings.get(context, "http.port"));
+        String untimedRoutes = Settings.get(context, "metrics.untimed-routes");
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarting(CamelContext starting) {
+                // routes whose exchanges the Micrometer route policy does not time one by one (it reads the pattern
+                // as each route starts)
+                starting.getRoutePolicyFactories().stream()
+                        .filter(MicrometerRoutePolicyFactory.class::isInstance).map(MicrometerRoutePolicyFactory.class::cast)
+                        .forEach(factory -> factory.getPolicyConfiguration().setExcludePattern(untimedRoutes.isBlank() ? null : untimedRoutes));
+            }
+
             @Override
             public void onContextStarted(CamelContext started) {
                 security.install(started, port);
