@@ -136,9 +136,10 @@ public class WorkOrderImport {
 
     /**
      * Before the aggregator, on the file consumer's thread: a small file (the customer's one work order per file) is
-     * read, validated and translated now, while the batch before it is written, so that its own batch mostly
-     * writes. A larger file, or any once {@value #READ_AHEAD_BUDGET_BYTES} bytes of files wait read ahead, is
-     * streamed by its batch. Records, rejects and counts are the same either way.
+     * read into memory now, while the batch before it is written; its batch's reader thread parses, validates and
+     * translates it, so that the file thread, the one thread every file passes through, only reads. A larger file,
+     * or any once {@value #READ_AHEAD_BUDGET_BYTES} bytes of files wait read ahead, is streamed by its batch.
+     * Records, rejects and counts are the same either way.
      */
     public void readAhead(Exchange exchange) {
         Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
@@ -835,8 +836,8 @@ public class WorkOrderImport {
         private boolean rejectsStarted;
         private boolean ended;
         private String failed;
-        // a file read ahead: its records (REJECTED for an invalid one), then what ended its reading early, if anything
-        private Iterator<Pending> readAhead;
+        // a file read ahead: its bytes (until its records are read from them), or why reading it failed
+        private byte[] content;
         private Exception readAheadFailure;
         private long heldBytes;
 
@@ -846,46 +847,37 @@ public class WorkOrderImport {
             this.stats = new SyncStats("workorders-inbound", name, "read", "upserted", "new", "rejected", "stale");
         }
 
-        /** Reads the whole (small) file now; {@link #next} then replays it, and fails where reading it failed. */
+        /**
+         * Reads the whole (small) file's bytes now, on the file consumer's thread; {@link #next} then parses,
+         * validates and translates them on the thread building the bulk writes, like a streamed file's, or fails
+         * where reading the file failed.
+         */
         void readAll(long bytes) {
             heldBytes = bytes;
-            List<Pending> records = new ArrayList<>();
             try {
-                for (Pending record = next(); record != null; record = next()) {
-                    records.add(record);
-                }
+                content = Files.readAllBytes(path.toPath());
             } catch (IOException | RuntimeException e) {
                 readAheadFailure = e;
-                ended = true;
-                try {
-                    closeReader();
-                } catch (IOException ignored) {
-                    // nothing left to read from it
-                }
             }
-            readAhead = records.iterator();
         }
 
         /** The next valid record, {@link #REJECTED} for an invalid one, or null at the end of the file. */
         Pending next() throws IOException {
-            if (readAhead != null) {
-                if (readAhead.hasNext()) {
-                    return readAhead.next();
-                }
-                Exception failure = readAheadFailure;
+            Exception failure = readAheadFailure;
+            if (failure != null) {
                 readAheadFailure = null;
+                ended = true;
                 if (failure instanceof IOException io) {
                     throw io;
-                } else if (failure != null) {
-                    throw (RuntimeException) failure;
                 }
-                return null;
+                throw (RuntimeException) failure;
             }
             if (ended) {
                 return null;
             }
             if (reader == null) {
-                in = Files.newInputStream(path.toPath());
+                in = content != null ? new java.io.ByteArrayInputStream(content) : Files.newInputStream(path.toPath());
+                content = null;
                 reader = new JsonRecordReader(mapper, in);
             }
             JsonNode record = reader.next();
@@ -960,7 +952,7 @@ public class WorkOrderImport {
 
         synchronized void closeQuietly() {
             ended = true;
-            readAhead = java.util.Collections.emptyIterator();
+            content = null;
             if (heldBytes > 0) {
                 readAheadBytes.addAndGet(-heldBytes);
                 heldBytes = 0;
