@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -876,7 +877,7 @@ public class WorkOrderImport {
                 return null;
             }
             if (reader == null) {
-                in = content != null ? new java.io.ByteArrayInputStream(content) : Files.newInputStream(path.toPath());
+                in = content != null ? new ByteArrayInputStream(content) : Files.newInputStream(path.toPath());
                 content = null;
                 reader = new JsonRecordReader(mapper, in);
             }
