@@ -11,24 +11,47 @@ import io.syncroutes.workorders.WorkOrdersConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 
-import java.util.Arrays;
+import java.nio.file.Path;
+import java.util.Set;
 
 /** Runs sync-routes: camel-main, the YAML routes in {@code routes/}, and the beans of each flow ({@code --demo}: demo mode). */
 public final class App {
+
+    private static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
     private App() {
     }
 
     public static void main(String... args) throws Exception {
+        CommandLine command = CommandLine.parse(args);
+        if (command.error() != null) {
+            System.err.println(command.error() + System.lineSeparator() + System.lineSeparator() + CommandLine.USAGE);
+            System.exit(2);
+        }
+        if (command.help()) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        // checked before the first log line: logback picks its appender by LOG_FORMAT
+        String logFormat = System.getenv().getOrDefault("LOG_FORMAT", "text");
+        if (!LOG_FORMATS.contains(logFormat)) {
+            System.err.println("LOG_FORMAT must be text or json, not '" + logFormat + "'");
+            System.exit(2);
+        }
         Main main = new Main();
-        if (!RoutesLocation.configure(main, System.getenv("ROUTES_DIR"), java.nio.file.Path.of(""))) {
+        if (!RoutesLocation.configure(main, System.getenv("ROUTES_DIR"), Path.of(""))) {
             System.exit(2);
         }
         configure(main.configure());
-        if (Arrays.asList(args).contains("--demo")) {
+        if (logFormat.equals("json")) {
+            // JSON lines name the route they were logged in (Camel's MDC)
+            main.addOverrideProperty("camel.main.use-mdc-logging", "true");
+        }
+        if (command.demo()) {
             main.addOverrideProperty("sync.demo", "true");
         }
-        main.run(Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new));
+        command.properties().forEach(main::addOverrideProperty);
+        main.run();
     }
 
     /** Adds the configuration classes of the infrastructure, the demo and every flow, in that order (tests call this too). */

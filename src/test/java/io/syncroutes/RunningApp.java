@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The application started as {@code java -jar} would start it, in this JVM or its own, for tests and benchmarks that restart or kill it. */
@@ -16,11 +18,13 @@ public final class RunningApp {
 
     /**
      * Starts the app in a JVM of its own (to kill it with SIGKILL), with these environment variables, the project's
-     * routes folder, and its output appended to {@code log}.
+     * routes folder, these command-line arguments, and its output appended to {@code log}.
      */
-    public static Process startProcess(Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), App.class.getName())
+    public static Process startProcess(Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), App.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("ROUTES_DIR", new File("routes").getAbsolutePath());
         builder.environment().putAll(env);

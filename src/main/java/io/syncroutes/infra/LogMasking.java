@@ -4,6 +4,8 @@ import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import net.logstash.logback.mask.ValueMasker;
 
 import java.util.Comparator;
 import java.util.Set;
@@ -11,7 +13,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Masks secret values (configured passwords, client secrets, API keys, tokens as they are issued) in every log
- * line and stack trace: logback.xml uses {@link Message} for {@code %msg} and {@link Throwable} for {@code %ex}.
+ * line and stack trace: logback.xml uses {@link Message} for {@code %msg} and {@link Throwable} for {@code %ex} in text
+ * logs, and {@link JsonValues} for every string value of JSON logs.
  */
 public final class LogMasking {
 
@@ -56,6 +59,18 @@ public final class LogMasking {
         @Override
         protected String throwableProxyToString(IThrowableProxy proxy) {
             return mask(super.throwableProxyToString(proxy));
+        }
+    }
+
+    /** Every string value of a JSON log line (message, exception, MDC) with secrets masked. */
+    public static final class JsonValues implements ValueMasker {
+        @Override
+        public Object mask(JsonStreamContext context, Object value) {
+            if (value instanceof String text) {
+                String masked = LogMasking.mask(text);
+                return masked.equals(text) ? null : masked;
+            }
+            return null;
         }
     }
 }
