@@ -5,6 +5,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +18,9 @@ import java.util.List;
 /**
  * The app's log as it is written (message and stack trace, secrets masked by logback.xml's conversion rules), captured
  * from {@link #start} to {@link #stop}, with the given loggers at DEBUG meanwhile: for tests that look for secrets.
+ * As a JUnit extension ({@code @RegisterExtension}) it captures each test.
  */
-public final class LogCapture {
+public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final List<String> debugLoggers;
@@ -42,6 +46,16 @@ public final class LogCapture {
         logging.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
         debugLoggers.forEach(name -> logging.getLogger(name).setLevel(Level.DEBUG));
         return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stop();
     }
 
     public void stop() {

@@ -2,7 +2,7 @@ package io.syncroutes.cases;
 
 import java.util.List;
 
-/** A request the local case API answers with an error status in the reference error shape (400 invalid body, 404 no such case). */
+/** A request the local case API answers with an error status in the reference error shape (422 invalid request, 404 no such case, 503 flow off). */
 public class CaseApiException extends RuntimeException {
 
     private final int status;

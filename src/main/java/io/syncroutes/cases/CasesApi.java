@@ -1,15 +1,18 @@
 package io.syncroutes.cases;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,8 @@ import java.util.UUID;
 /**
  * The local case API ({@code /case}, REST DSL in {@code routes/cases.camel.yaml}): reads from MongoDB; creates,
  * changes and deletes in Intempus first, then stores only Intempus' answer locally. Bodies are checked with JSON
- * Schemas ({@code schemas/case-create.schema.json}, {@code case-update.schema.json}); errors are answered in the
+ * Schemas ({@code schemas/case-create.schema.json}, {@code case-update.schema.json}); a request that fails validation
+ * (body, id, limit, offset) is answered 422 as the reference FastAPI service does. Errors are answered in the
  * reference shape {@code {"detail": {"title", "detail", "version", "error_messages"}}}, unexpected ones as
  * {@code {"error": {"code", "detail"}}} without a stack trace.
  */
@@ -32,6 +36,8 @@ public final class CasesApi {
     private static final String VERSION = "1.0.0";
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
+    /** A request that fails validation: what the reference service (FastAPI) and its clients use. */
+    private static final int UNPROCESSABLE = 422;
     /** Exchange property: the case id of the request. */
     private static final String CASE_ID = "caseId";
     /** Exchange property: the counter of the write ({@code api_created}, {@code api_updated}). */
@@ -42,21 +48,21 @@ public final class CasesApi {
     private final JsonSchemaValidator updateSchema;
     private final String authorization;
     private final FlowState flow;
-    private final Secrets secrets;
+    private final IntempusAnswers answers;
 
-    public CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow,
-            Secrets secrets) {
+    CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow,
+            IntempusAnswers answers) {
         this.store = store;
         this.createSchema = createSchema;
         this.updateSchema = updateSchema;
         this.authorization = authorization;
         this.flow = flow;
-        this.secrets = secrets;
+        this.answers = answers;
     }
 
     /** The API while the flow is off: every request is answered 503, naming the variables that turn the flow on. */
     public static CasesApi off() {
-        return new CasesApi(null, null, null, null, null, new Secrets(List.of()));
+        return new CasesApi(null, null, null, null, null, new IntempusAnswers(new Secrets(List.of())));
     }
 
     private void checkOn() {
@@ -157,9 +163,10 @@ public final class CasesApi {
     /** Intempus' 2xx answer (a case): stored locally unless a newer version is there; answered 201 with the case. */
     public void stored(Exchange exchange) throws IOException {
         String answer = exchange.getMessage().getBody(String.class);
-        JsonNode node = answer == null || answer.isBlank() ? null : JSON.readTree(answer);
+        JsonNode node = IntempusAnswers.isJson(answer) ? JSON.readTree(answer) : null;
         if (!(node instanceof ObjectNode c) || !c.path("id").isIntegralNumber() || !c.path(CasesStore.TIMESTAMP).isIntegralNumber()) {
-            throw new IllegalStateException("Intempus answered a write without a case (id, logical_timestamp): " + Failures.excerpt(answer));
+            int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+            throw new InvalidInputException("no case (id, logical_timestamp) in the answer to a write: " + answers.describe(status, answer));
         }
         CasesStore.Outcome outcome = store.storeIfNewer(CasesStore.toDocument(c));
         String action = exchange.getProperty(ACTION, "api_written", String.class);
@@ -176,13 +183,32 @@ public final class CasesApi {
         reply(exchange, 204, null);
     }
 
-    /** Intempus answered an error: passed through with its status, in the reference error shape. */
+    /** Intempus answered a write with an error: passed through with its status, in the reference error shape. */
     public void intempusError(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 502, Integer.class);
-        // an API that echoes the credentials it got must not hand them to the client
-        String answer = secrets.mask(exchange.getMessage().getBody(String.class));
-        reply(exchange, status, errorShape("Intempus rejected the request", "Intempus answered HTTP " + status,
-                messages(answer)));
+        refused(exchange, status, exchange.getMessage().getBody(String.class));
+    }
+
+    /** Intempus answered a read (the read-back after a change) with an error: the same. */
+    public void intempusFailed(Exchange exchange) throws IOException {
+        HttpOperationFailedException http = Failures.find(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+                HttpOperationFailedException.class);
+        refused(exchange, http.getStatusCode(), http.getResponseBody());
+    }
+
+    /**
+     * An error status of Intempus, passed through with the reason (empty, non-JSON or JSON body) and Intempus' own
+     * messages; a status that is no error (a redirect) is answered 502. The body is masked: an API that echoes the
+     * credentials it got must not hand them to the client.
+     */
+    private void refused(Exchange exchange, int status, String body) throws IOException {
+        String reason = answers.describe(status, body);
+        boolean error = status >= 400;
+        if (!error || status >= 500) {
+            LOG.warn("case API {}: {}", exchange.getFromRouteId(), reason);
+        }
+        reply(exchange, error ? status : 502, errorShape(error ? "Intempus rejected the request" : "Intempus answered unexpectedly",
+                reason, messages(body, reason)));
     }
 
     // --- errors ----------------------------------------------------------------------------------------------------
@@ -233,14 +259,14 @@ public final class CasesApi {
         try {
             node = text == null || text.isBlank() ? null : JSON.readTree(text);
         } catch (IOException e) {
-            throw invalid("the body is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw invalid("the body is not JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (!(node instanceof ObjectNode object)) {
             throw invalid("the body must be a JSON object");
         }
         List<String> reasons = schema.validate(object);
         if (!reasons.isEmpty()) {
-            throw new CaseApiException(400, "Invalid request body", "the case does not match the schema", reasons);
+            throw new CaseApiException(UNPROCESSABLE, "Invalid request body", "the case does not match the schema", reasons);
         }
         return object;
     }
@@ -250,7 +276,8 @@ public final class CasesApi {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException | NullPointerException e) {
-            throw new CaseApiException(404, "Not found", "no case with id '" + value + "'", List.of("case ids are whole numbers"));
+            throw new CaseApiException(UNPROCESSABLE, "Invalid request", "the case id must be a whole number, not '" + value + "'",
+                    List.of("case ids are whole numbers"));
         }
     }
 
@@ -270,7 +297,7 @@ public final class CasesApi {
     }
 
     private static CaseApiException invalid(String reason) {
-        return new CaseApiException(400, "Invalid request", reason, List.of(reason));
+        return new CaseApiException(UNPROCESSABLE, "Invalid request", reason, List.of(reason));
     }
 
     private static CaseApiException notFound(long id) {
@@ -284,18 +311,19 @@ public final class CasesApi {
         return JSON.writeValueAsString(copy);
     }
 
-    private static List<String> messages(String answer) {
-        if (answer == null || answer.isBlank()) {
-            return List.of();
+    /** Intempus' own messages in a JSON error body (masked), else the reason alone. */
+    private List<String> messages(String body, String reason) {
+        if (!IntempusAnswers.isJson(body)) {
+            return List.of(reason);
         }
         try {
-            JsonNode node = JSON.readTree(answer);
+            JsonNode node = JSON.readTree(answers.mask(body));
             if (node.path("detail").path("error_messages").isArray()) {
                 return JSON.convertValue(node.path("detail").path("error_messages"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
             }
             return List.of(node.toString());
         } catch (IOException | IllegalArgumentException e) {
-            return List.of(Failures.excerpt(answer));
+            return List.of(reason);
         }
     }
 

@@ -72,11 +72,11 @@ public class CasesConfiguration implements CamelConfiguration {
         FlowState flow = context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("cases")
                 .mode("delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize)
                 .leads("cases", Leadership.of(context).of("cases"));
+        IntempusAnswers answers = new IntempusAnswers(new Secrets(List.of(key, user + ":" + key, Settings.get(context, "management.password"))));
         context.getRegistry().bind("casesSync", new CasesSync(store, authorization, pageSize, Duration.ofMillis(fullInterval), flow,
-                Clock.systemUTC()));
+                answers, Clock.systemUTC()));
         context.getRegistry().bind("casesApi", new CasesApi(store, JsonSchemaValidator.fromClasspath("schemas/case-create.schema.json"),
-                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow,
-                new Secrets(List.of(key, user + ":" + key, Settings.get(context, "management.password")))));
+                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow, answers));
         context.getRegistry().bind("intempusRedelivery", new RedeliveryPolicy().maximumRedeliveries(retries)
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
         context.getRegistry().bind("intempusRetryPolicy", new RetryPolicy(Duration.ofMillis(retryDelay), 2,

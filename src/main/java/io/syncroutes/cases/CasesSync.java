@@ -1,18 +1,22 @@
 package io.syncroutes.cases;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.LongSet;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.bson.Document;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,21 +37,26 @@ public final class CasesSync {
     /** Exchange property holding the run in progress. */
     public static final String RUN = "casesRun";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bytes of a page kept aside while it is parsed, to show when it turns out not to be JSON. */
+    private static final int PEEK = 256;
 
     private final CasesStore store;
     private final String authorization;
     private final int pageSize;
     private final Duration fullInterval;
     private final FlowState flow;
+    private final IntempusAnswers answers;
     private final Clock clock;
     private volatile Instant lastSuccessAt;
 
-    public CasesSync(CasesStore store, String authorization, int pageSize, Duration fullInterval, FlowState flow, Clock clock) {
+    CasesSync(CasesStore store, String authorization, int pageSize, Duration fullInterval, FlowState flow,
+            IntempusAnswers answers, Clock clock) {
         this.store = store;
         this.authorization = authorization;
         this.pageSize = pageSize;
         this.fullInterval = fullInterval;
         this.flow = flow;
+        this.answers = answers;
         this.clock = clock;
         flow.lag("seconds since the last successful sync run", this::secondsSinceLastSuccess);
     }
@@ -118,15 +127,9 @@ public final class CasesSync {
     public void page(Exchange exchange) throws IOException {
         Run run = run(exchange);
         Long remoteMax = parseLong(exchange.getMessage().getHeader("logical-timestamp", String.class));
-        JsonNode root;
-        try (InputStream body = exchange.getMessage().getBody(InputStream.class)) {
-            root = JSON.readTree(body);
-        }
+        JsonNode root = readPage(exchange.getMessage());
         JsonNode meta = root.path("meta");
         JsonNode objects = root.path("objects");
-        if (!objects.isArray() || !meta.isObject()) {
-            throw new IllegalStateException("Intempus answered a page without meta/objects at offset " + run.offset);
-        }
         if (run.stats.get("pages") == 0) {
             run.remoteMaxAtStart = remoteMax;
             run.firstTotal = meta.path("total_count").asLong(-1);
@@ -224,13 +227,40 @@ public final class CasesSync {
     public String failed(Exchange exchange) {
         Run run = exchange.getProperty(RUN, Run.class);
         exchange.removeProperty(RUN);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = Failures.of(cause).reason();
+        String reason = answers.reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String what = run == null ? "cases sync" : run.stats.subject();
         String line = what + " failed" + (run == null ? "" : " at offset " + run.offset + " after " + run.stats.get("pages") + " page(s)")
                 + ": " + reason + "; sync state unchanged, the next run starts from the same point";
         flow.error("sync", line);
         return line;
+    }
+
+    /**
+     * A page's body as JSON; an empty, non-JSON or non-page answer is refused (not retried) with what Intempus sent.
+     * The page is parsed as it streams in; its first bytes are kept to show if it is not JSON.
+     */
+    private JsonNode readPage(Message message) throws IOException {
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        InputStream body = message.getBody(InputStream.class);
+        try (InputStream in = new BufferedInputStream(body == null ? InputStream.nullInputStream() : body)) {
+            in.mark(PEEK);
+            String head = new String(in.readNBytes(PEEK), StandardCharsets.UTF_8);
+            in.reset();
+            JsonNode root;
+            try {
+                root = JSON.readTree(in);
+            } catch (JsonProcessingException notJson) {
+                root = null;
+            }
+            if (root == null || root.isMissingNode()) {
+                throw new InvalidInputException("no page of cases: " + answers.describe(status, head));
+            }
+            if (!root.path("objects").isArray() || !root.path("meta").isObject()) {
+                throw new InvalidInputException("no page of cases: Intempus answered " + status
+                        + " with JSON without meta/objects: " + answers.excerpt(head));
+            }
+            return root;
+        }
     }
 
     /** Why a remote case cannot be stored. */

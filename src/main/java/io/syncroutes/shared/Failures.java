@@ -44,11 +44,16 @@ public final class Failures {
 
     /** The first {@value #EXCERPT} characters of a response body, on one line. */
     public static String excerpt(String body) {
+        return excerpt(body, EXCERPT);
+    }
+
+    /** The first {@code max} characters of a response body, on one line. */
+    public static String excerpt(String body, int max) {
         if (body == null) {
             return "";
         }
         String line = body.replaceAll("\\s+", " ").trim();
-        return line.length() <= EXCERPT ? line : line.substring(0, EXCERPT) + "...";
+        return line.length() <= max ? line : line.substring(0, max) + "...";
     }
 
     public static <T extends Throwable> T find(Throwable cause, Class<T> type) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,19 +25,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A stand-in for Intempus' case API ({@code /web/v1/case/}), stateful and over real HTTP (Vert.x): ApiKey
- * authentication ({@code Authorization: ApiKey user:key}), pages {@code {meta: {limit, next, offset, previous,
- * total_count}, objects}} ordered by id, {@code logical_timestamp__gt} filtering, the {@code logical-timestamp}
- * response header (the highest timestamp committed), and create/read/update/delete of single cases. Every change
- * takes the next 64-bit logical timestamp. Tests, the benchmark and the demo change cases between runs and can make
- * requests fail (status + Retry-After).
+ * A stand-in for Intempus' case API ({@code /web/v1/case/}), stateful and over real HTTP (Vert.x), answering like the
+ * Django + tastypie server it stands for: paths end with a slash ({@code /case/}, {@code /case/{id}/}), a path
+ * without it is redirected (301, Django's APPEND_SLASH) and an unknown one is Django's HTML 404 page; tastypie's
+ * ApiKey authentication ({@code Authorization: ApiKey user:key}, the scheme in any case, or the {@code username} and
+ * {@code api_key} query parameters), refused with an empty 401; a missing case is an empty 404. Pages are
+ * {@code {meta: {limit, next, offset, previous, total_count}, objects}} ordered by id, with {@code
+ * logical_timestamp__gt} filtering and the {@code logical-timestamp} response header (the highest timestamp
+ * committed). Every change takes the next 64-bit logical timestamp. Tests, the benchmark and the demo change cases
+ * between runs and can make requests fail (status, Retry-After, any body).
  */
 public final class IntempusSimulator extends HttpSimulator {
 
     public static final String BASE_PATH = "/web/v1";
     private static final String CASE_PATH = BASE_PATH + "/case/";
+    /** The list ({@code /web/v1/case/}) and detail ({@code /web/v1/case/{id}/}) URLs, as tastypie declares them. */
+    private static final Pattern CASE_URL = Pattern.compile(Pattern.quote(CASE_PATH) + "(?:([^/]+)/)?");
+    private static final String JSON_TYPE = "application/json";
+    private static final String HTML_TYPE = "text/html; charset=utf-8";
+    /** Django's page for a URL nothing answers (DEBUG off). */
+    private static final String NOT_FOUND_PAGE = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <title>Not Found</title>
+            </head>
+            <body>
+              <h1>Not Found</h1><p>The requested resource was not found on this server.</p>
+            </body>
+            </html>
+            """;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIMIT = 1000;
     private static final String TEMPLATE = """
@@ -69,11 +91,28 @@ public final class IntempusSimulator extends HttpSimulator {
     private long churnTimer = -1;
     private volatile boolean updatesWithoutBody;
 
-    /** A planned failure: requests matching {@code when} are answered {@code status} (with Retry-After when set), {@code times} times. */
-    private record Fault(Predicate<HttpServerRequest> when, int status, String retryAfter, AtomicLong times, String body) {
+    /** A planned failure: requests matching {@code when} are answered {@code reply}, {@code times} times. */
+    private record Fault(Predicate<HttpServerRequest> when, Reply reply, AtomicLong times) {
     }
 
-    private record Reply(int status, byte[] body, String retryAfter, Long logicalTimestamp) {
+    /** An answer: status, body (empty: no Content-Type) and extra headers. */
+    private record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+        static Reply empty(int status) {
+            return new Reply(status, null, new byte[0], Map.of());
+        }
+
+        static Reply page(int status, String html) {
+            return new Reply(status, HTML_TYPE, html.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        static Reply json(int status, byte[] body, long logicalTimestamp) {
+            return new Reply(status, JSON_TYPE, body, Map.of("logical-timestamp", String.valueOf(logicalTimestamp)));
+        }
+
+        static Reply noContent(long logicalTimestamp) {
+            return new Reply(204, null, new byte[0], Map.of("logical-timestamp", String.valueOf(logicalTimestamp)));
+        }
     }
 
     public IntempusSimulator(String user, String apiKey, Duration latency) {
@@ -182,14 +221,27 @@ public final class IntempusSimulator extends HttpSimulator {
         return List.copyOf(requestLog);
     }
 
-    /** The next {@code times} requests whose path and query contain {@code fragment} are answered {@code status}. */
+    /**
+     * The next {@code times} authenticated requests whose {@code METHOD path?query} contains {@code fragment} are
+     * answered {@code status} (with Retry-After when set) and a JSON error.
+     */
     public void fail(String fragment, int status, String retryAfter, long times) {
         fail(fragment, status, retryAfter, times, "{\"error\": \"simulated failure\"}");
     }
 
-    /** The same, answering with this body. */
+    /** The same, answering with this JSON body (empty: no body at all). */
     public void fail(String fragment, int status, String retryAfter, long times, String body) {
-        faults.add(new Fault(r -> r.uri().contains(fragment), status, retryAfter, new AtomicLong(times), body));
+        Map<String, String> headers = retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter);
+        fail(fragment, new Reply(status, body.isEmpty() ? null : JSON_TYPE, body.getBytes(StandardCharsets.UTF_8), headers), times);
+    }
+
+    /** The same, answering with an HTML page (what a proxy in front of Intempus, or Django itself, sends on errors). */
+    public void failWithPage(String fragment, int status, long times, String html) {
+        fail(fragment, Reply.page(status, html), times);
+    }
+
+    private void fail(String fragment, Reply reply, long times) {
+        faults.add(new Fault(r -> (r.method().name() + " " + r.uri()).contains(fragment), reply, new AtomicLong(times)));
     }
 
     /** Answer updates 204 without the case (as an API may), so a client has to read it back. */
@@ -229,7 +281,8 @@ public final class IntempusSimulator extends HttpSimulator {
             try {
                 reply = answer(request, body);
             } catch (RuntimeException e) {
-                reply = error(500, "server error: " + e);
+                // Django's page for an unhandled error (DEBUG off)
+                reply = Reply.page(500, "<h1>Server Error (500)</h1>");
             }
             Reply finalReply = reply;
             if (latency.toMillis() <= 0) {
@@ -241,9 +294,20 @@ public final class IntempusSimulator extends HttpSimulator {
     }
 
     private Reply answer(HttpServerRequest request, Buffer body) {
-        String auth = request.getHeader("Authorization");
-        if (auth == null || !auth.equals("ApiKey " + user + ":" + apiKey)) {
-            return error(401, "invalid or missing API key");
+        String path = request.path();
+        Matcher url = CASE_URL.matcher(path);
+        if (!url.matches()) {
+            // Django's APPEND_SLASH (on by default) answers 301 to the slashed path for every method once DEBUG is off (its
+            // error for POST/PUT/PATCH is DEBUG only), so a write sent without the slash never lands: clients do not
+            // follow the redirect, or follow it as a GET
+            if (CASE_URL.matcher(path + "/").matches()) {
+                String query = request.query();
+                return new Reply(301, null, new byte[0], Map.of("Location", path + "/" + (query == null ? "" : "?" + query)));
+            }
+            return Reply.page(404, NOT_FOUND_PAGE);
+        }
+        if (!authenticated(request)) {
+            return Reply.empty(401);
         }
         for (Iterator<Fault> it = faults.iterator(); it.hasNext();) {
             Fault fault = it.next();
@@ -251,44 +315,59 @@ public final class IntempusSimulator extends HttpSimulator {
                 if (fault.times().decrementAndGet() <= 0) {
                     it.remove();
                 }
-                return new Reply(fault.status(), fault.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), fault.retryAfter(), null);
+                return fault.reply();
             }
         }
-        String path = request.path();
-        if (!path.startsWith(BASE_PATH + "/case")) {
-            return error(404, "no such endpoint");
-        }
-        String rest = path.substring((BASE_PATH + "/case").length()).replaceAll("^/+|/+$", "");
         String method = request.method().name();
         synchronized (this) {
-            if (rest.isEmpty()) {
+            if (url.group(1) == null) {
                 return switch (method) {
                     case "GET" -> list(request);
                     case "POST" -> create(body);
-                    default -> error(405, "method not allowed");
+                    default -> notAllowed("GET,POST");
                 };
             }
-            long id;
-            try {
-                id = Long.parseLong(rest);
-            } catch (NumberFormatException e) {
-                return error(404, "no such case");
+            if (!List.of("GET", "PUT", "PATCH", "DELETE").contains(method)) {
+                return notAllowed("GET,PUT,PATCH,DELETE");
             }
+            long id = url.group(1).matches("\\d{1,18}") ? Long.parseLong(url.group(1)) : -1;
             ObjectNode existing = cases.get(id);
             if (existing == null) {
-                return error(404, "No case matches the given query.");
+                // tastypie answers a case it does not have with an empty 404
+                return Reply.empty(404);
             }
             return switch (method) {
-                case "GET" -> new Reply(200, bytes(existing), null, clock);
-                case "PUT", "PATCH" -> update(existing, body);
+                case "GET" -> Reply.json(200, bytes(existing), clock);
                 case "DELETE" -> {
                     cases.remove(id);
                     clock++;
-                    yield new Reply(204, new byte[0], null, clock);
+                    yield Reply.noContent(clock);
                 }
-                default -> error(405, "method not allowed");
+                default -> update(existing, body);
             };
         }
+    }
+
+    /**
+     * tastypie's ApiKeyAuthentication: {@code Authorization: <scheme> user:key} with the scheme {@code ApiKey} in any
+     * case, else the {@code username} and {@code api_key} query parameters.
+     */
+    private boolean authenticated(HttpServerRequest request) {
+        String header = request.getHeader("Authorization");
+        int space = header == null ? -1 : header.indexOf(' ');
+        String credentials;
+        if (space > 0 && header.substring(0, space).equalsIgnoreCase("ApiKey")) {
+            credentials = header.substring(space + 1);
+        } else {
+            String name = request.getParam("username");
+            String key = request.getParam("api_key");
+            credentials = name == null || key == null ? null : name + ":" + key;
+        }
+        return (user + ":" + apiKey).equals(credentials);
+    }
+
+    private static Reply notAllowed(String allowed) {
+        return new Reply(405, null, new byte[0], Map.of("Allow", allowed));
     }
 
     private Reply list(HttpServerRequest request) {
@@ -330,7 +409,7 @@ public final class IntempusSimulator extends HttpSimulator {
                 json.writeEndArray();
                 json.writeEndObject();
             }
-            return new Reply(200, out.toByteArray(), null, clock);
+            return Reply.json(200, out.toByteArray(), clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -339,7 +418,7 @@ public final class IntempusSimulator extends HttpSimulator {
     private Reply create(Buffer body) {
         ObjectNode given = object(body);
         if (given == null) {
-            return error(400, "body is not a JSON object");
+            return Reply.page(400, "Invalid data sent.");
         }
         ObjectNode errors = JSON.createObjectNode();
         for (String field : List.of("customer", "number", "name")) {
@@ -351,7 +430,7 @@ public final class IntempusSimulator extends HttpSimulator {
             errors.putArray("customer").add("Could not find the provided object via resource URI '" + given.get("customer").asText() + "'.");
         }
         if (!errors.isEmpty()) {
-            return new Reply(400, bytes(JSON.createObjectNode().set("case", errors)), null, null);
+            return new Reply(400, JSON_TYPE, bytes(JSON.createObjectNode().set("case", errors)), Map.of());
         }
         ObjectNode c = template.deepCopy();
         merge(c, given);
@@ -359,17 +438,17 @@ public final class IntempusSimulator extends HttpSimulator {
         c.put("creation_date", LocalDate.now().toString());
         c.put("customer_id", c.get("customer").asText().replaceAll(".*/(\\d+)/?$", "$1"));
         stamp(c, id);
-        return new Reply(201, bytes(c), null, clock);
+        return Reply.json(201, bytes(c), clock);
     }
 
     private Reply update(ObjectNode existing, Buffer body) {
         ObjectNode given = object(body);
         if (given == null) {
-            return error(400, "body is not a JSON object");
+            return Reply.page(400, "Invalid data sent.");
         }
         merge(existing, given);
         existing.put("logical_timestamp", ++clock);
-        return updatesWithoutBody ? new Reply(204, new byte[0], null, clock) : new Reply(200, bytes(existing), null, clock);
+        return updatesWithoutBody ? Reply.noContent(clock) : Reply.json(200, bytes(existing), clock);
     }
 
     private void stamp(ObjectNode c, long id) {
@@ -403,11 +482,6 @@ public final class IntempusSimulator extends HttpSimulator {
         }
     }
 
-    private static Reply error(int status, String message) {
-        ObjectNode body = JSON.createObjectNode().put("error_message", message);
-        return new Reply(status, bytes(body), null, null);
-    }
-
     private static byte[] bytes(JsonNode node) {
         try {
             return JSON.writeValueAsBytes(node);
@@ -418,15 +492,10 @@ public final class IntempusSimulator extends HttpSimulator {
 
     private static void send(HttpServerResponse response, Reply reply) {
         response.setStatusCode(reply.status());
-        if (reply.body().length > 0) {
-            response.putHeader("Content-Type", "application/json");
+        if (reply.contentType() != null) {
+            response.putHeader("Content-Type", reply.contentType());
         }
-        if (reply.retryAfter() != null) {
-            response.putHeader("Retry-After", reply.retryAfter());
-        }
-        if (reply.logicalTimestamp() != null) {
-            response.putHeader("logical-timestamp", String.valueOf(reply.logicalTimestamp()));
-        }
+        reply.headers().forEach(response::putHeader);
         response.end(Buffer.buffer(reply.body()));
     }
 

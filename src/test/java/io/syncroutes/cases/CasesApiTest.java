@@ -44,7 +44,7 @@ class CasesApiTest extends CasesTestSupport {
     }
 
     @Test
-    void invalidBodiesAre400InTheReferenceShapeAndNothingReachesIntempus() throws Exception {
+    void invalidBodiesAre422InTheReferenceShapeAndNothingReachesIntempus() throws Exception {
         long before = intempus().requests();
         HttpResponse<String> missing = call("POST", url("/case"), "{\"customer\": \"/web/v1/customer/6666940/\", \"number\": \"8\"}");
         HttpResponse<String> unknown = call("POST", url("/case"), NEW_CASE.replace("\"active\"", "\"colour\": \"red\", \"active\""));
@@ -54,7 +54,7 @@ class CasesApiTest extends CasesTestSupport {
         HttpResponse<String> badUpdate = call("PUT", url("/case/" + existing), "{\"active\": \"yes\"}");
 
         for (HttpResponse<String> response : List.of(missing, unknown, notJson, badUpdate)) {
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
             JsonNode detail = JSON.readTree(response.body()).get("detail");
             assertThat(detail.get("version").asText()).isEqualTo("1.0.0");
             assertThat(detail.get("title").asText()).isNotBlank();
@@ -89,7 +89,7 @@ class CasesApiTest extends CasesTestSupport {
         assertThat(last.at("/objects/1/id").asLong()).isEqualTo(ids.get(11));
         assertThat(last.at("/objects/1")).isEqualTo(normal(intempus().get(ids.get(11))));
 
-        assertThat(call("GET", url("/case?limit=abc"), null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", url("/case?limit=abc"), null).statusCode()).isEqualTo(422);
         HttpResponse<String> missing = call("GET", url("/case/123"), null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(missing.body()).at("/detail/version").asText()).isEqualTo("1.0.0");
@@ -118,10 +118,10 @@ class CasesApiTest extends CasesTestSupport {
         assertThat(local(id).getLong("logical_timestamp")).isEqualTo(intempus().get(id).get("logical_timestamp").asLong());
         intempus().answerUpdatesWithoutBody(false);
 
-        // Intempus does not have it: its 404 passes through in the reference shape, nothing stored
+        // Intempus does not have it: its 404 (empty body) passes through in the reference shape, nothing stored
         HttpResponse<String> unknown = call("PUT", url("/case/424242"), "{\"name\": \"x\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(unknown.body()).at("/detail/error_messages/0").asText()).contains("No case matches");
+        assertThat(JSON.readTree(unknown.body()).at("/detail/error_messages/0").asText()).isEqualTo("Intempus answered 404 with an empty body");
         assertThat(local(424242)).isNull();
     }
 
@@ -178,6 +178,11 @@ class CasesApiTest extends CasesTestSupport {
         assertThat(api.at("/paths/~1case/post").isMissingNode()).isFalse();
         assertThat(api.at("/paths/~1case~1{id}/put").isMissingNode()).isFalse();
         assertThat(api.at("/paths/~1case~1{id}/delete").isMissingNode()).isFalse();
+        // a request that fails validation is 422, as the reference service answers it
+        assertThat(api.at("/paths/~1case/post/responses/422").isMissingNode()).isFalse();
+        assertThat(api.at("/paths/~1case~1{id}/put/responses/422").isMissingNode()).isFalse();
+        assertThat(api.at("/paths/~1case/get/responses/422").isMissingNode()).isFalse();
+        assertThat(api.at("/paths/~1case~1{id}/put/responses/400").isMissingNode()).isTrue();
     }
 
     @Test

@@ -2,9 +2,8 @@ package io.syncroutes.cases;
 
 import io.syncroutes.LogCapture;
 import ch.qos.logback.classic.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
@@ -14,17 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Intempus API key never shows: not in the log (DEBUG on), not in /observe/sync, not in an error passed through to a client. */
 class CasesSecretMaskingTest extends CasesTestSupport {
 
-    private final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler");
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-    }
-
-    @AfterEach
-    void stopCapture() {
-        log.stop();
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture("io.syncroutes", "org.apache.camel.processor.errorhandler");
 
     @Test
     void apiKeyNeverShows() {
@@ -33,6 +23,10 @@ class CasesSecretMaskingTest extends CasesTestSupport {
         String echo = "{\"error\": \"rejected ApiKey " + USER + ":" + API_KEY + "\"}";
         intempus().fail("offset=0", 503, "0", 1, echo);
         sync();
+        // ... and in a page refused for good: the reason quotes the body
+        intempus().fail("offset=0", 400, null, 1, echo);
+        sync();
+        assertThat(flow().getRecentErrors().get("sync")).contains("Intempus answered 400").contains("rejected ApiKey ****");
         intempus().fail("/case/", 400, null, 1, echo);
         HttpResponse<String> rejected = call("POST", url("/case"), "{\"customer\": \"/web/v1/customer/1/\", \"number\": \"1\", \"name\": \"n\"}");
         intempus().fail("/case/", 200, null, 1, echo);

@@ -97,7 +97,7 @@ class CasesSyncTest extends CasesTestSupport {
         assertThat(local(ids.get(29))).as("a partial walk deletes nothing").isNotNull();
         assertThat(local(ids.get(1)).getString("name")).as("the page before the failure was applied (newer data only)").contains("changed");
         assertThat(syncState().find().first()).isEqualTo(forcedState);
-        assertThat(flow().getRecentErrors().get("sync")).contains("failed at offset 10").contains("HTTP 500");
+        assertThat(flow().getRecentErrors().get("sync")).contains("failed at offset 10").contains("Intempus answered 500");
         assertThat(stateBefore).isNotNull();
 
         intempus().clearFaults();
