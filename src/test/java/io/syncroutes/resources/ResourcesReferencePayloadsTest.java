@@ -71,7 +71,8 @@ class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
         assertThat(state("promotions").getString("deltaTimestamp")).isEqualTo("2025-05-21T10:00:00Z");
         assertThat(logLines("Focus promotions (full): lines=2 created=2 updated=0 deleted=0 local=2 remote=2 in ")).hasSize(1);
 
-        String window = "?delta_timestamp=2025-05-21T10%3A00%3A00Z&lang=da";
+        // the newest row timestamp, 2025-05-21T10:00:00Z, in the API's one form: UTC without an offset, microseconds
+        String window = "?delta_timestamp=2025-05-21T10%3A00%3A00.000000&lang=da";
         for (String kind : new String[] {"created", "updated"}) {
             api().stubFor(get(BASE + "promotions/" + COUNTRY + "/" + kind + "/lines" + window).willReturn(aResponse().withBody("")));
         }
@@ -85,7 +86,7 @@ class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
         assertThat(logLines("Focus promotions (delta): lines=1 created=0 updated=0 deleted=1 local=1 remote=1 in ")).hasSize(1);
         assertThat(collection("promotions").find(new Document("_id", "7f1c0c5e-1111-4a1b-9c1d-000000000001")).first()).isNull();
         api().verify(1, postRequestedForAuth());
-        api().verify(getRequestedFor(urlEqualTo(BASE + "promotions/" + COUNTRY + "/state?delta_timestamp=2025-05-21T10%3A00%3A00Z")));
+        api().verify(2, getRequestedFor(urlEqualTo(BASE + "promotions/" + COUNTRY + "/state?delta_timestamp=2025-05-21T10%3A00%3A00.000000")));
     }
 
     @Test
