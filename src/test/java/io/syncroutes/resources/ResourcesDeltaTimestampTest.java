@@ -1,23 +1,20 @@
 package io.syncroutes.resources;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.syncroutes.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,35 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from row timestamps written naive (UTC), with {@code Z} or an offset, a space for the {@code T}, 0 to 9 fractional
  * digits; and from state documents as the previous version wrote them.
  */
-class ResourcesDeltaTimestampTest extends ResourcesTestSupport {
+class ResourcesDeltaTimestampTest extends ResourcesWireMockTestSupport {
 
     private static final String BASE = "/api/v1/" + BUSINESS_SERVICE + "/resource/";
     private static final String LINES = BASE + "promotions/" + COUNTRY + "/";
     private static final String TOKEN = "delta-token";
-    private WireMockServer api;
 
-    private WireMockServer api() {
-        if (api == null) {
-            api = new WireMockServer(options().dynamicPort());
-            api.start();
-            api.stubFor(post("/api/v1/auth").willReturn(aResponse().withStatus(201).withBody("{\"token\": \"" + TOKEN + "\"}")));
-            api.stubFor(get(BASE + "schema").willReturn(aResponse().withBody(text("reference/focus-api/SYNTHETIC_schema_response.json"))));
-        }
-        return api;
-    }
-
-    @Override
-    protected Properties resourcesProperties() {
-        Properties props = new Properties();
-        props.put("focus.api-url", "http://127.0.0.1:" + api().port());
-        return props;
-    }
-
-    @AfterEach
-    void stopApi() {
-        if (api != null) {
-            api.stop();
-        }
+    @BeforeEach
+    void loginAndSchema() {
+        api().stubFor(post("/api/v1/auth").willReturn(aResponse().withStatus(201).withBody("{\"token\": \"" + TOKEN + "\"}")));
+        api().stubFor(get(BASE + "schema").willReturn(aResponse().withBody(text("reference/focus-api/SYNTHETIC_schema_response.json"))));
     }
 
     @Test

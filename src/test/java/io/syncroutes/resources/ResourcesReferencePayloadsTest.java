@@ -1,8 +1,6 @@
 package io.syncroutes.resources;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;
@@ -15,7 +13,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.syncroutes.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,34 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The exact reference payloads (schema with its comment, full and deleted lines, state) served by WireMock: the
  * login body and 201 answer, the raw {@code authorization} header, the paths, the delta timestamp sent.
  */
-class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
+class ResourcesReferencePayloadsTest extends ResourcesWireMockTestSupport {
 
     private static final String REF = "reference/focus-api/";
     private static final String TOKEN = "ref-token-0123456789";
     private static final String BASE = "/api/v1/" + BUSINESS_SERVICE + "/resource/";
-    private WireMockServer api;
-
-    private WireMockServer api() {
-        if (api == null) {
-            api = new WireMockServer(options().dynamicPort());
-            api.start();
-        }
-        return api;
-    }
 
     @Override
     protected Properties resourcesProperties() {
-        Properties props = new Properties();
-        props.put("focus.api-url", "http://127.0.0.1:" + api().port());
+        Properties props = super.resourcesProperties();
         props.put("focus.lang", "da");
         return props;
-    }
-
-    @AfterEach
-    void stopApi() {
-        if (api != null) {
-            api.stop();
-        }
     }
 
     @Test

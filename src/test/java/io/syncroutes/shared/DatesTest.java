@@ -8,8 +8,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,40 +30,10 @@ class DatesTest {
     @Test
     void readsEveryDateAsJavasIsoFormatterDoesAndRefusesWhatItRefuses() {
         // the common form is read digit by digit: the same instant as the formatter, or refused the same way
-        Random random = new Random(1);
         String[] offsets = {"Z", "+00:00", "-00:00", "+02:00", "-05:30", "+14:00", "+18:00", "-18:00", "+18:01", "+19:00",
                 "+05:60", "+0200", "+02", "+02:00:30", "z", ""};
-        String mutations = "0123456789-+:.TZtz x";
-        int checked = 0;
-        for (int i = 0; i < 50_000; i++) {
-            StringBuilder text = new StringBuilder(String.format("%04d-%02d-%02dT%02d:%02d:%02d",
-                    random.nextInt(10_000), random.nextInt(14), random.nextInt(33), random.nextInt(26), random.nextInt(61), random.nextInt(62)));
-            int fraction = random.nextInt(12) - 1;
-            if (fraction >= 0) {
-                text.append('.');
-                for (int d = 0; d < fraction; d++) {
-                    text.append((char) ('0' + random.nextInt(10)));
-                }
-            }
-            text.append(offsets[random.nextInt(offsets.length)]);
-            if (random.nextInt(4) == 0) {
-                text.setCharAt(random.nextInt(text.length()), mutations.charAt(random.nextInt(mutations.length())));
-            }
-            String date = text.toString();
-            Instant expected;
-            try {
-                expected = OffsetDateTime.parse(date, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeParseException refused) {
-                expected = null;
-            }
-            if (expected == null) {
-                assertThatThrownBy(() -> Dates.parseInstant(date)).as(date).hasMessageContaining("not an ISO-8601 date-time");
-            } else {
-                assertThat(Dates.parseInstant(date)).as(date).isEqualTo(expected);
-                checked++;
-            }
-        }
-        assertThat(checked).as("valid dates among those tried").isGreaterThan(5_000);
+        parsesAsOracle(nearCommonForm(1, "T", offsets), Dates::parseInstant,
+                date -> OffsetDateTime.parse(date, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
     }
 
     @Test
@@ -98,14 +71,37 @@ class DatesTest {
     @Test
     void naiveAsUtcReadsWhatJavasIsoFormattersReadNaiveAsUtc() {
         // the same instant as ISO_OFFSET_DATE_TIME, else ISO_LOCAL_DATE_TIME at UTC (a space for the T), or refused like them
-        Random random = new Random(2);
         String[] offsets = {"Z", "+00:00", "-00:00", "+02:00", "-05:30", "+14:00", "+18:00", "-18:00", "+18:01", "+19:00",
                 "+05:60", "+02:00:30", "z", "", "", ""};
+        parsesAsOracle(nearCommonForm(2, "T ", offsets), Dates::parseInstantNaiveAsUtc, date -> {
+            String withT = date.length() > 10 && date.charAt(10) == ' ' ? date.substring(0, 10) + "T" + date.substring(11) : date;
+            try {
+                return OffsetDateTime.parse(withT, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException notOffset) {
+                return LocalDateTime.parse(withT, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            }
+        });
+    }
+
+    @Test
+    void formatsLikePythonIsoformatInUtc() {
+        assertThat(Dates.isoUtc(Date.from(Instant.parse("2023-05-10T18:01:57.719Z")))).isEqualTo("2023-05-10T18:01:57.719000+00:00");
+        assertThat(Dates.isoUtc(Date.from(Instant.parse("2025-01-15T10:30:00Z")))).isEqualTo("2025-01-15T10:30:00+00:00");
+        assertThat(Dates.isoUtc(null)).isNull();
+    }
+
+    /**
+     * 50,000 date-times near the common form: random fields (some out of range), one of {@code separators} between
+     * date and time, 0 to 10 fractional digits or none, one of {@code offsets}; a quarter with one character changed.
+     */
+    private static List<String> nearCommonForm(long seed, String separators, String[] offsets) {
+        Random random = new Random(seed);
         String mutations = "0123456789-+:.TZtz x";
-        int checked = 0;
+        List<String> dates = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
-            StringBuilder text = new StringBuilder(String.format("%04d-%02d-%02d%s%02d:%02d:%02d", random.nextInt(10_000),
-                    random.nextInt(14), random.nextInt(33), random.nextBoolean() ? "T" : " ", random.nextInt(26), random.nextInt(61), random.nextInt(62)));
+            char separator = separators.length() == 1 ? separators.charAt(0) : separators.charAt(random.nextInt(separators.length()));
+            StringBuilder text = new StringBuilder(String.format("%04d-%02d-%02d%c%02d:%02d:%02d", random.nextInt(10_000),
+                    random.nextInt(14), random.nextInt(33), separator, random.nextInt(26), random.nextInt(61), random.nextInt(62)));
             int fraction = random.nextInt(12) - 1;
             if (fraction >= 0) {
                 text.append('.');
@@ -117,33 +113,28 @@ class DatesTest {
             if (random.nextInt(4) == 0) {
                 text.setCharAt(random.nextInt(text.length()), mutations.charAt(random.nextInt(mutations.length())));
             }
-            String date = text.toString();
-            String withT = date.length() > 10 && date.charAt(10) == ' ' ? date.substring(0, 10) + "T" + date.substring(11) : date;
+            dates.add(text.toString());
+        }
+        return dates;
+    }
+
+    /** Each date parses to the oracle's instant, or is refused when the oracle throws; enough of them are valid. */
+    private static void parsesAsOracle(List<String> dates, Function<String, Instant> parser, Function<String, Instant> oracle) {
+        int checked = 0;
+        for (String date : dates) {
             Instant expected;
             try {
-                expected = OffsetDateTime.parse(withT, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeParseException notOffset) {
-                try {
-                    expected = LocalDateTime.parse(withT, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-                            .toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException refused) {
-                    expected = null;
-                }
+                expected = oracle.apply(date);
+            } catch (DateTimeParseException refused) {
+                expected = null;
             }
             if (expected == null) {
-                assertThatThrownBy(() -> Dates.parseInstantNaiveAsUtc(date)).as(date).hasMessageContaining("not an ISO-8601 date-time");
+                assertThatThrownBy(() -> parser.apply(date)).as(date).hasMessageContaining("not an ISO-8601 date-time");
             } else {
-                assertThat(Dates.parseInstantNaiveAsUtc(date)).as(date).isEqualTo(expected);
+                assertThat(parser.apply(date)).as(date).isEqualTo(expected);
                 checked++;
             }
         }
         assertThat(checked).as("valid dates among those tried").isGreaterThan(5_000);
-    }
-
-    @Test
-    void formatsLikePythonIsoformatInUtc() {
-        assertThat(Dates.isoUtc(Date.from(Instant.parse("2023-05-10T18:01:57.719Z")))).isEqualTo("2023-05-10T18:01:57.719000+00:00");
-        assertThat(Dates.isoUtc(Date.from(Instant.parse("2025-01-15T10:30:00Z")))).isEqualTo("2025-01-15T10:30:00+00:00");
-        assertThat(Dates.isoUtc(null)).isNull();
     }
 }
