@@ -1,14 +1,13 @@
 package io.syncroutes.resources;
 
+import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.SyncStats;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /** One run of one resource: its mode, the window asked for, the newest row timestamp seen, its counters. */
 public final class ResourceRun {
@@ -20,10 +19,14 @@ public final class ResourceRun {
     public record Query(String kind, String path, String query) {
     }
 
+    /** The API's one form of {@code delta_timestamp}: UTC without an offset, microseconds (2025-07-01T16:01:00.827904). */
+    private static final DateTimeFormatter DELTA_TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
     private final FocusResource resource;
     private final boolean full;
     private final long runId;
-    private final String deltaTimestamp;
+    private final Instant since;
     private final boolean sweep;
     private final String reason;
     private final SyncStats stats;
@@ -34,12 +37,12 @@ public final class ResourceRun {
     private boolean failed;
     private long stateVersion;
 
-    ResourceRun(FocusResource resource, boolean full, String reason, long runId, String deltaTimestamp, boolean sweep, List<Query> queries) {
+    ResourceRun(FocusResource resource, boolean full, String reason, long runId, Instant since, boolean sweep, List<Query> queries) {
         this.resource = resource;
         this.full = full;
         this.reason = reason;
         this.runId = runId;
-        this.deltaTimestamp = deltaTimestamp;
+        this.since = since;
         this.sweep = sweep;
         this.queries = queries;
         this.stats = new SyncStats("resources", "Focus " + resource.name() + " (" + (full ? "full" : "delta") + ")",
@@ -75,8 +78,8 @@ public final class ResourceRun {
     }
 
     /** The stored delta timestamp the delta requests are sent with (null for a full load). */
-    public String deltaTimestamp() {
-        return deltaTimestamp;
+    public Instant since() {
+        return since;
     }
 
     /** Whether rows not seen by this full load are removed after it (a reload over existing rows). */
@@ -92,7 +95,10 @@ public final class ResourceRun {
         return queries;
     }
 
-    /** Takes a row's created_at / updated_at into the newest timestamp seen. */
+    /**
+     * Takes a row's created_at / updated_at into the newest timestamp seen: any ISO-8601 form, without an offset
+     * taken as UTC. One that is not a date-time is named in the run's errors and left out.
+     */
     void seen(Object timestamp) {
         if (!(timestamp instanceof String text) || text.isBlank()) {
             return;
@@ -101,7 +107,12 @@ public final class ResourceRun {
         if (text.equals(lastText)) {
             at = lastParsed;
         } else {
-            at = parse(text);
+            try {
+                at = Dates.parseInstantNaiveAsUtc(text);
+            } catch (IllegalArgumentException notADate) {
+                stats.error("row timestamp", "'" + text + "' is not a date-time; left out of the next delta timestamp");
+                at = null;
+            }
             lastText = text;
             lastParsed = at;
         }
@@ -115,27 +126,23 @@ public final class ResourceRun {
         return newest;
     }
 
+    /** The delta timestamp of the next run: the newest row timestamp seen, never before the one this run started from. */
+    public Instant nextDeltaTimestamp() {
+        if (newest == null) {
+            return since;
+        }
+        return since != null && since.isAfter(newest) ? since : newest;
+    }
+
+    /** {@code at} as the API's {@code delta_timestamp} query value: UTC, no offset, microseconds (a finer fraction is cut, never rounded up). */
+    static String queryValue(Instant at) {
+        return DELTA_TIMESTAMP.format(at);
+    }
+
     /** Marks the run failed; true the first time. */
     synchronized boolean fail() {
         boolean first = !failed;
         failed = true;
         return first;
-    }
-
-    /** A timestamp as the API writes it: ISO-8601 with an offset, or without one (taken as UTC), or a date. */
-    static Instant parse(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException notOffset) {
-            try {
-                return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException notLocal) {
-                try {
-                    return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException notDate) {
-                    return null;
-                }
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
+import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
@@ -114,7 +115,8 @@ public class ResourcesSync {
         ensureIndexes(resource, rows);
         Document state = states.read(resource.collection());
         boolean empty = rows.estimatedDocumentCount() == 0;
-        String delta = state == null ? null : state.getString("deltaTimestamp");
+        Object stored = state == null ? null : state.get("deltaTimestamp");
+        Instant since = storedDeltaTimestamp(stored);
         String reason;
         if (state == null) {
             reason = "no state yet";
@@ -122,8 +124,10 @@ public class ResourcesSync {
             reason = "reload: " + state.getString("fullReloadReason");
         } else if (empty) {
             reason = "empty collection";
-        } else if (delta == null) {
+        } else if (stored == null) {
             reason = "no delta timestamp (no row has created_at/updated_at)";
+        } else if (since == null) {
+            reason = "the stored delta timestamp '" + stored + "' is not a date-time";
         } else if (!resource.deltaAllowed()) {
             reason = "the schema allows only full loads";
         } else {
@@ -138,11 +142,12 @@ public class ResourcesSync {
             queries.add(new ResourceRun.Query("full", base + "full/lines", langQuery));
             run = new ResourceRun(resource, true, reason, runId, null, !empty, queries);
         } else {
+            String delta = ResourceRun.queryValue(since);
             String window = "delta_timestamp=" + encode(delta) + (langQuery == null ? "" : "&" + langQuery);
             for (String kind : List.of("created", "updated", "deleted")) {
                 queries.add(new ResourceRun.Query(kind, base + kind + "/lines", window));
             }
-            run = new ResourceRun(resource, false, "since " + delta, runId, delta, false, queries);
+            run = new ResourceRun(resource, false, "since " + delta + " UTC", runId, since, false, queries);
         }
         exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
@@ -183,9 +188,9 @@ public class ResourcesSync {
     /** Headers of the state request. */
     public void stateRequest(@ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run, Exchange exchange) {
         FocusResource resource = run.resource();
-        String delta = newDeltaTimestamp(run);
+        Instant delta = run.nextDeltaTimestamp();
         request(exchange, "/api/v1/" + encode(businessService) + "/resource/" + encode(resource.name()) + "/" + encode(country) + "/state",
-                delta == null ? null : "delta_timestamp=" + encode(delta));
+                delta == null ? null : "delta_timestamp=" + encode(ResourceRun.queryValue(delta)));
     }
 
     /**
@@ -209,7 +214,7 @@ public class ResourcesSync {
         if (mismatch) {
             stats.error("count mismatch", "local " + local + " rows, Focus " + remote + ": full reload on the next run");
         }
-        String delta = newDeltaTimestamp(run);
+        Instant delta = run.nextDeltaTimestamp();
         Instant now = Instant.now();
         stats.finish();
         Document lastRun = new Document("mode", run.full() ? "full" : "delta").append("reason", run.reason())
@@ -219,7 +224,7 @@ public class ResourcesSync {
                 .append("updated", stats.get("updated")).append("deleted", stats.get("deleted"))
                 .append("localCount", local).append("remoteCount", remote);
         Document doc = new Document("_id", resource.collection()).append("resource", resource.name())
-                .append("collection", resource.collection()).append("deltaTimestamp", delta)
+                .append("collection", resource.collection()).append("deltaTimestamp", delta == null ? null : delta.toString())
                 .append("fullReloadRequired", mismatch)
                 .append("fullReloadReason", mismatch ? "count mismatch (local " + local + ", Focus " + remote + ")" : null)
                 .append("lastRun", lastRun);
@@ -309,14 +314,22 @@ public class ResourcesSync {
                 .lag("Focus rows minus local rows at the last run", () -> lags.getOrDefault(resource, -1L));
     }
 
-    private String newDeltaTimestamp(ResourceRun run) {
-        Instant newest = run.newest();
-        String stored = run.deltaTimestamp();
-        if (newest == null) {
-            return stored;
+    /**
+     * The stored delta timestamp: written by this flow as a UTC instant ({@code 2025-07-01T16:01:00.827904Z}), read in
+     * any ISO-8601 form; null when there is none or it is not a date-time.
+     */
+    private static Instant storedDeltaTimestamp(Object stored) {
+        if (stored instanceof Date date) {
+            return date.toInstant();
         }
-        Instant previous = stored == null ? null : ResourceRun.parse(stored);
-        return previous != null && previous.isAfter(newest) ? stored : newest.toString();
+        if (!(stored instanceof String text)) {
+            return null;
+        }
+        try {
+            return Dates.parseInstantNaiveAsUtc(text);
+        } catch (IllegalArgumentException notADate) {
+            return null;
+        }
     }
 
     private void ensureIndexes(FocusResource resource, MongoCollection<Document> rows) {

@@ -9,13 +9,15 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,14 +31,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for the Focus data-exchange API over real HTTP (Vert.x): {@code POST /api/v1/auth} answered 201
  * {@code {token}} (tokens expire), the schema, {@code full|created|updated|deleted/lines} streamed as
  * newline-delimited JSON with back-pressure, and {@code state} ({@code total_items}). Rows live in memory with
  * {@code created_at}/{@code updated_at} set as the real API sets them; a resource can also be synthetic (N rows
- * generated while streaming, for the benchmark). Faults on request: an invalid line, a deletion the delta feed
- * never reports, expired tokens.
+ * generated while streaming, for the benchmark). {@code delta_timestamp} is taken only in the forms the vendor's
+ * own client sends (UTC, no offset); any other is refused with 400. Faults on request: an invalid line, a deletion
+ * the delta feed never reports, expired tokens.
  */
 public final class FocusSimulator extends HttpSimulator {
 
@@ -46,6 +50,12 @@ public final class FocusSimulator extends HttpSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 64 * 1024;
+    private static final int KEPT_QUERIES = 1000;
+    // The vendor's client (api_sync_client) sends a naive UTC datetime as Python writes it, str() on lines requests
+    // ("2025-07-01 16:01:00.827904") and isoformat() on state ("2025-07-01T16:01:00.827904"): six fractional digits,
+    // or none when the microseconds are zero. The real server answers that client, so these are taken; it never
+    // sends another digit count or an offset, so nothing else is.
+    private static final Pattern DELTA_TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{6})?");
 
     private final String user;
     private final String password;
@@ -55,6 +65,8 @@ public final class FocusSimulator extends HttpSimulator {
     private final Map<String, Resource> resources = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final Map<String, Deque<String>> queries = new ConcurrentHashMap<>();
+    // microseconds since the epoch of the last row timestamp given
     private final AtomicLong lastStamp = new AtomicLong();
 
     public FocusSimulator(String user, String password, String businessService, String country, Duration tokenLifetime) {
@@ -184,6 +196,20 @@ public final class FocusSimulator extends HttpSimulator {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * The query strings, as received (still percent-encoded; "" for none), of the last requests of a kind
+     * ({@code full}, {@code created}, {@code updated}, {@code deleted}, {@code state}), refused ones too, oldest first.
+     */
+    public List<String> queries(String kind) {
+        Deque<String> kept = queries.get(kind);
+        if (kept == null) {
+            return List.of();
+        }
+        synchronized (kept) {
+            return List.copyOf(kept);
+        }
+    }
+
     /** Demo activity: creates, updates or deletes a random promotion of {@code resource}. */
     public String randomChange(String resource) {
         Resource res = resource(resource);
@@ -206,10 +232,10 @@ public final class FocusSimulator extends HttpSimulator {
         return "deleted " + victim.data.get("id").asText();
     }
 
-    /** The next timestamp: now (millisecond precision), strictly after the previous one. */
+    /** The next timestamp: now (microsecond precision, as the API keeps them), strictly after the previous one. */
     private Instant stamp() {
-        long now = System.currentTimeMillis();
-        return Instant.ofEpochMilli(lastStamp.updateAndGet(last -> Math.max(last + 1, now)));
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        return Instant.EPOCH.plus(lastStamp.updateAndGet(last -> Math.max(last + 1, now)), ChronoUnit.MICROS);
     }
 
     private Resource resource(String name) {
@@ -227,6 +253,8 @@ public final class FocusSimulator extends HttpSimulator {
         request.body().onSuccess(body -> {
             try {
                 answer(request, body.toString());
+            } catch (BadRequest e) {
+                send(request.response(), 400, JSON.createObjectNode().put("error", e.getMessage()));
             } catch (RuntimeException | IOException e) {
                 send(request.response(), 500, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())));
             }
@@ -266,9 +294,10 @@ public final class FocusSimulator extends HttpSimulator {
             return;
         }
         if (path.length == 8 && path[7].equals("state")) {
-            count("state");
+            keepQuery("state", request);
             // the count as of delta_timestamp (rows created since then are not counted yet), or of now without one
-            Instant at = parseTimestamp(request.getParam("delta_timestamp"));
+            Instant at = deltaTimestamp(request);
+            count("state");
             long total = at == null || res.generated > 0 ? res.size()
                     : res.rows.values().stream().filter(row -> !row.created.isAfter(at)).count();
             send(request.response(), 200, JSON.createObjectNode().put("total_items", total));
@@ -279,12 +308,13 @@ public final class FocusSimulator extends HttpSimulator {
             return;
         }
         String mode = path[7];
+        keepQuery(mode, request);
         Iterator<String> lines;
         if (mode.equals("full")) {
             lines = res.generated > 0 ? generatedLines(res.generated)
                     : res.rows.values().stream().map(row -> row.data.toString()).iterator();
         } else {
-            Instant since = parseTimestamp(request.getParam("delta_timestamp"));
+            Instant since = deltaTimestamp(request);
             if (since == null) {
                 send(request.response(), 400, JSON.createObjectNode().put("error", "delta_timestamp is required"));
                 return;
@@ -391,18 +421,30 @@ public final class FocusSimulator extends HttpSimulator {
         return all;
     }
 
-    private static Instant parseTimestamp(String text) {
-        if (text == null || text.isBlank()) {
+    /** The request's {@code delta_timestamp} (an empty one is none), or 400 when it is not in a form the API takes. */
+    private static Instant deltaTimestamp(HttpServerRequest request) {
+        String text = request.getParam("delta_timestamp");
+        if (text == null || text.isEmpty()) {
             return null;
         }
+        String expected = "expected a UTC date-time without offset, with six fractional digits or none, e.g. 2025-07-01T16:01:00.827904 (T or a space)";
+        if (!DELTA_TIMESTAMP.matcher(text).matches()) {
+            throw new BadRequest("invalid delta_timestamp '" + text + "': " + expected);
+        }
         try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException notOffset) {
-            try {
-                return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException notLocal) {
-                return null;
+            return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw new BadRequest("invalid delta_timestamp '" + text + "': not a date (" + e.getMessage() + "); " + expected);
+        }
+    }
+
+    private void keepQuery(String kind, HttpServerRequest request) {
+        Deque<String> kept = queries.computeIfAbsent(kind, k -> new ArrayDeque<>());
+        synchronized (kept) {
+            if (kept.size() == KEPT_QUERIES) {
+                kept.removeFirst();
             }
+            kept.addLast(request.query() == null ? "" : request.query());
         }
     }
 
@@ -416,6 +458,13 @@ public final class FocusSimulator extends HttpSimulator {
 
 
     private record Row(ObjectNode data, Instant created, Instant updated) {
+    }
+
+    /** A request the API refuses with 400 and the reason. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String reason) {
+            super(reason);
+        }
     }
 
     private record Deletion(ObjectNode key, Instant at) {

@@ -1,8 +1,6 @@
 package io.syncroutes.resources;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;
@@ -15,7 +13,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.syncroutes.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,34 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The exact reference payloads (schema with its comment, full and deleted lines, state) served by WireMock: the
  * login body and 201 answer, the raw {@code authorization} header, the paths, the delta timestamp sent.
  */
-class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
+class ResourcesReferencePayloadsTest extends ResourcesWireMockTestSupport {
 
     private static final String REF = "reference/focus-api/";
     private static final String TOKEN = "ref-token-0123456789";
     private static final String BASE = "/api/v1/" + BUSINESS_SERVICE + "/resource/";
-    private WireMockServer api;
-
-    private WireMockServer api() {
-        if (api == null) {
-            api = new WireMockServer(options().dynamicPort());
-            api.start();
-        }
-        return api;
-    }
 
     @Override
     protected Properties resourcesProperties() {
-        Properties props = new Properties();
-        props.put("focus.api-url", "http://127.0.0.1:" + api().port());
+        Properties props = super.resourcesProperties();
         props.put("focus.lang", "da");
         return props;
-    }
-
-    @AfterEach
-    void stopApi() {
-        if (api != null) {
-            api.stop();
-        }
     }
 
     @Test
@@ -71,7 +51,8 @@ class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
         assertThat(state("promotions").getString("deltaTimestamp")).isEqualTo("2025-05-21T10:00:00Z");
         assertThat(logLines("Focus promotions (full): lines=2 created=2 updated=0 deleted=0 local=2 remote=2 in ")).hasSize(1);
 
-        String window = "?delta_timestamp=2025-05-21T10%3A00%3A00Z&lang=da";
+        // the newest row timestamp, 2025-05-21T10:00:00Z, in the API's one form: UTC without an offset, microseconds
+        String window = "?delta_timestamp=2025-05-21T10%3A00%3A00.000000&lang=da";
         for (String kind : new String[] {"created", "updated"}) {
             api().stubFor(get(BASE + "promotions/" + COUNTRY + "/" + kind + "/lines" + window).willReturn(aResponse().withBody("")));
         }
@@ -85,7 +66,7 @@ class ResourcesReferencePayloadsTest extends ResourcesTestSupport {
         assertThat(logLines("Focus promotions (delta): lines=1 created=0 updated=0 deleted=1 local=1 remote=1 in ")).hasSize(1);
         assertThat(collection("promotions").find(new Document("_id", "7f1c0c5e-1111-4a1b-9c1d-000000000001")).first()).isNull();
         api().verify(1, postRequestedForAuth());
-        api().verify(getRequestedFor(urlEqualTo(BASE + "promotions/" + COUNTRY + "/state?delta_timestamp=2025-05-21T10%3A00%3A00Z")));
+        api().verify(2, getRequestedFor(urlEqualTo(BASE + "promotions/" + COUNTRY + "/state?delta_timestamp=2025-05-21T10%3A00%3A00.000000")));
     }
 
     @Test

@@ -10,10 +10,17 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The resources flow against the project's Focus API simulator over real HTTP, and the embedded MongoDB-compatible
@@ -121,6 +128,30 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
 
     protected List<String> remoteRows(String resource) {
         return focus().rows(resource).stream().map(ObjectNode::toString).toList();
+    }
+
+    /**
+     * The {@code delta_timestamp} values of the requests of a kind the simulator received, as sent (decoded from the
+     * query string; null where there was none), oldest first.
+     */
+    protected List<String> deltaTimestampsSent(String kind) {
+        return focus().queries(kind).stream().map(ResourcesTestSupport::deltaTimestamp).toList();
+    }
+
+    /** The {@code delta_timestamp} of a query string, decoded, or null. */
+    protected static String deltaTimestamp(String query) {
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("delta_timestamp=")) {
+                return URLDecoder.decode(parameter.substring("delta_timestamp=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** Asserts that a delta_timestamp sent is {@code expected} in the API's one form: UTC, no offset, six fractional digits. */
+    protected static void assertSentAs(String sent, Instant expected) {
+        assertThat(sent).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
+        assertThat(LocalDateTime.parse(sent).toInstant(ZoneOffset.UTC)).as(sent).isEqualTo(expected);
     }
 
     protected static ObjectNode promotion(String id, String name, double discount) {
