@@ -28,7 +28,7 @@ public final class QargoSimulator extends HttpSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Reasons the simulator's generated unavailabilities use (it accepts every reason of Qargo's enum). */
-    public static final List<String> REASONS = List.of("DRIVER_HOLIDAY", "DRIVER_SICKNESS", "DRIVER_TRAINING", "DRIVER_OTHER",
+    private static final List<String> REASONS = List.of("DRIVER_HOLIDAY", "DRIVER_SICKNESS", "DRIVER_TRAINING", "DRIVER_OTHER",
             "VEHICLE_MAINTENANCE", "VEHICLE_INSPECTION", "VEHICLE_CLEANING", "VEHICLE_MOT_TEST");
 
     private final QargoEnvironment master;

@@ -21,12 +21,7 @@ class UnavailabilitiesSeparateHostsTest extends UnavailabilitiesTestSupport {
 
     private QargoSimulator masterHost() {
         if (masterHost == null) {
-            masterHost = new QargoSimulator("master-client", MASTER_SECRET, "local-client", LOCAL_SECRET);
-            try {
-                masterHost.start("127.0.0.1", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            masterHost = startSimulator();
         }
         return masterHost;
     }

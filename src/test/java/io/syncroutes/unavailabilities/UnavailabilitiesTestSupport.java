@@ -30,14 +30,20 @@ public abstract class UnavailabilitiesTestSupport extends SyncRoutesTestSupport 
 
     protected QargoSimulator qargo() {
         if (qargo == null) {
-            qargo = new QargoSimulator("master-client", MASTER_SECRET, "local-client", LOCAL_SECRET);
-            try {
-                qargo.start("127.0.0.1", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            qargo = startSimulator();
         }
         return qargo;
+    }
+
+    /** A Qargo simulator knowing both environments' test credentials, listening on a free port. */
+    static QargoSimulator startSimulator() {
+        QargoSimulator simulator = new QargoSimulator("master-client", MASTER_SECRET, "local-client", LOCAL_SECRET);
+        try {
+            simulator.start("127.0.0.1", 0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return simulator;
     }
 
     protected QargoEnvironment master() {
