@@ -58,7 +58,7 @@ public class DemoConfiguration implements CamelConfiguration {
         int qargoPort = startQargo(context, properties);
         LOG.info("DEMO MODE: Ivanti simulator on 127.0.0.1:{}; sample work-order files and product messages are fed in "
                 + "(routes/demo.camel.yaml). Not for production.", port);
-        LOG.info("DEMO MODE: Qargo simulator (master and local) on 127.0.0.1:{}; master unavailabilities change over time", qargoPort);
+        LOG.info("DEMO MODE: Qargo simulator (master and local environments, one host) on 127.0.0.1:{}; master unavailabilities change over time", qargoPort);
         LOG.info("DEMO MODE: Intempus simulator on 127.0.0.1:{} (cases change every {} ms)", intempusPort,
                 Settings.get(context, "demo.intempus.churn-ms"));
     }
@@ -122,14 +122,16 @@ public class DemoConfiguration implements CamelConfiguration {
             }
         }, true, true);
         context.getRegistry().bind("qargoSimulator", qargo);
+        // one host and one token endpoint for both environments, as Qargo has: each is chosen by its credentials,
+        // and the master URLs are left unset (the local ones)
+        properties.addOverrideProperty("qargo.api-url", qargo.apiUrl());
+        properties.addOverrideProperty("qargo.auth-url", qargo.authUrl());
+        properties.addOverrideProperty("qargo.master.api-url", "");
+        properties.addOverrideProperty("qargo.master.auth-url", "");
         properties.addOverrideProperty("qargo.client-id", "demo-local");
         properties.addOverrideProperty("qargo.client-secret", "demo-local-secret");
-        properties.addOverrideProperty("qargo.api-url", qargo.apiUrl(qargo.local()));
-        properties.addOverrideProperty("qargo.auth-url", qargo.authUrl(qargo.local()));
         properties.addOverrideProperty("qargo.master.client-id", "demo-master");
         properties.addOverrideProperty("qargo.master.client-secret", "demo-master-secret");
-        properties.addOverrideProperty("qargo.master.api-url", qargo.apiUrl(qargo.master()));
-        properties.addOverrideProperty("qargo.master.auth-url", qargo.authUrl(qargo.master()));
         properties.addOverrideProperty("qargo.sync-interval-ms", Settings.get(context, "demo.qargo.sync-interval-ms"));
         properties.addOverrideProperty("qargo.sync-delay-ms", "2000");
         return port;

@@ -125,7 +125,10 @@ public final class ResourceMatcher {
         return null;
     }
 
-    /** The license plate of a truck, van or tractor, spaces removed, lower-case. */
+    /**
+     * The license plate of a truck, van or tractor, spaces removed, lower-case. Qargo lists the vehicle fields a
+     * resource does not have as null, and a plate may be null: neither gives a key.
+     */
     static String licensePlate(JsonNode resource) {
         for (String type : List.of("truck", "van", "tractor")) {
             String plate = resource.path(type).path("license_plate").asText("");

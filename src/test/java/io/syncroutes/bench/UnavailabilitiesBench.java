@@ -3,6 +3,7 @@ package io.syncroutes.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncroutes.simulators.QargoEnvironment;
 import io.syncroutes.simulators.QargoSimulator;
 import org.apache.camel.main.Main;
 
@@ -30,9 +31,9 @@ import java.util.Set;
 import javax.management.ObjectName;
 
 /**
- * Unavailabilities end to end against the two-environment Qargo simulator (in-process, real HTTP, no latency):
- * N resources per environment (matched by employee number, license plate, name), 0 to M unavailabilities each on
- * the master. A first run copies everything; then, before each steady-state run, a share of the master's
+ * Unavailabilities end to end against the Qargo simulator (both environments on one host, in-process, real HTTP,
+ * no latency): N resources per environment (matched by employee number, license plate, name), 0 to M
+ * unavailabilities each on the master. A first run copies everything; then, before each steady-state run, a share of the master's
  * resources changes (one unavailability added, moved or removed). The first run is measured twice: in a cold JVM,
  * and again warm after every local copy was removed. Each run prints the requests the app made
  * (both environments, token requests included) beside the lower bound the data needs (tokens not yet held, every
@@ -71,14 +72,13 @@ public final class UnavailabilitiesBench {
             props.put("workorders." + dir + ".dir", tmp.resolve(dir).toString());
         }
         props.put("workorders.export.interval-ms", "3600000");
+        // one host and token endpoint for both environments (master URLs unset), as at the real Qargo
+        props.put("qargo.api-url", qargo.apiUrl());
+        props.put("qargo.auth-url", qargo.authUrl());
         props.put("qargo.client-id", "bench-local");
         props.put("qargo.client-secret", "bench-local-secret");
-        props.put("qargo.api-url", qargo.apiUrl(qargo.local()));
-        props.put("qargo.auth-url", qargo.authUrl(qargo.local()));
         props.put("qargo.master.client-id", "bench-master");
         props.put("qargo.master.client-secret", "bench-master-secret");
-        props.put("qargo.master.api-url", qargo.apiUrl(qargo.master()));
-        props.put("qargo.master.auth-url", qargo.authUrl(qargo.master()));
         props.put("qargo.sync-interval-ms", "86400000");
         props.put("qargo.sync-delay-ms", "86400000");
         props.put("qargo.sync-from", year + "-01-01");
@@ -124,7 +124,11 @@ public final class UnavailabilitiesBench {
         }
     }
 
-    private record LowerBound(int tokens, List<String> reads, int writes) {
+    /** One read of the lower bound: its URL and the environment whose token it carries. */
+    private record Read(QargoEnvironment environment, String url) {
+    }
+
+    private record LowerBound(int tokens, List<Read> reads, int writes) {
         long total() {
             return tokens + reads.size() + writes;
         }
@@ -136,17 +140,17 @@ public final class UnavailabilitiesBench {
      * per difference (missing, changed or orphaned local copy). Reads are kept as URLs for the baseline loop.
      */
     private static LowerBound lowerBound(QargoSimulator qargo, int tokens) {
-        List<String> reads = new ArrayList<>();
+        List<Read> reads = new ArrayList<>();
         List<String> masters = qargo.master().resourceIds();
         List<String> locals = qargo.local().resourceIds();
-        pages(reads, qargo.apiUrl(qargo.master()) + "/resources/resource", masters.size(), RESOURCE_PAGE);
-        pages(reads, qargo.apiUrl(qargo.local()) + "/resources/resource", locals.size(), RESOURCE_PAGE);
+        pages(reads, qargo, qargo.master(), "/resources/resource", masters.size(), RESOURCE_PAGE);
+        pages(reads, qargo, qargo.local(), "/resources/resource", locals.size(), RESOURCE_PAGE);
         int writes = 0;
         for (int i = 0; i < masters.size(); i++) {
             List<ObjectNode> master = qargo.master().unavailabilities(masters.get(i));
             List<ObjectNode> local = qargo.local().unavailabilities(locals.get(i));
-            pages(reads, qargo.apiUrl(qargo.master()) + "/resources/resource/" + masters.get(i) + "/unavailability", master.size(), UNAVAILABILITY_PAGE);
-            pages(reads, qargo.apiUrl(qargo.local()) + "/resources/resource/" + locals.get(i) + "/unavailability", local.size(), UNAVAILABILITY_PAGE);
+            pages(reads, qargo, qargo.master(), "/resources/resource/" + masters.get(i) + "/unavailability", master.size(), UNAVAILABILITY_PAGE);
+            pages(reads, qargo, qargo.local(), "/resources/resource/" + locals.get(i) + "/unavailability", local.size(), UNAVAILABILITY_PAGE);
             Map<String, ObjectNode> byExternal = new HashMap<>();
             local.forEach(u -> byExternal.put(u.path("external_id").asText(), u));
             Set<String> masterIds = new HashSet<>();
@@ -162,11 +166,10 @@ public final class UnavailabilitiesBench {
         return new LowerBound(tokens, reads, writes);
     }
 
-    private static void pages(List<String> reads, String url, int items, int pageSize) {
+    private static void pages(List<Read> reads, QargoSimulator qargo, QargoEnvironment environment, String list, int items, int pageSize) {
         int pages = Math.max(1, (items + pageSize - 1) / pageSize);
         for (int p = 0; p < pages; p++) {
-            reads.add(url + (p == 0 ? "" : "?cursor=" + Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((p * pageSize + "||").getBytes(StandardCharsets.UTF_8))));
+            reads.add(new Read(environment, qargo.apiUrl() + list + (p == 0 ? "" : "?cursor=" + environment.cursor(list, p * pageSize))));
         }
     }
 
@@ -195,12 +198,12 @@ public final class UnavailabilitiesBench {
 
         Baseline(QargoSimulator qargo) throws Exception {
             this.qargo = qargo;
-            masterToken = token(qargo.authUrl(qargo.master()), "bench-master", "bench-master-secret");
-            localToken = token(qargo.authUrl(qargo.local()), "bench-local", "bench-local-secret");
+            masterToken = token(qargo.authUrl(), "bench-master", "bench-master-secret");
+            localToken = token(qargo.authUrl(), "bench-local", "bench-local-secret");
         }
 
         /** The best of three timed passes, after one untimed warm-up pass the first time. */
-        long run(List<String> reads, int writes) throws Exception {
+        long run(List<Read> reads, int writes) throws Exception {
             if (!warm) {
                 warm = true;
                 execute(reads, writes);
@@ -214,12 +217,12 @@ public final class UnavailabilitiesBench {
             return best;
         }
 
-        private void execute(List<String> reads, int writes) throws Exception {
-            for (String url : reads) {
-                JSON.readTree(send(HttpRequest.newBuilder(URI.create(url)).GET(), url));
+        private void execute(List<Read> reads, int writes) throws Exception {
+            for (Read read : reads) {
+                JSON.readTree(send(HttpRequest.newBuilder(URI.create(read.url())).GET(), read.url(), masterOrLocal(read.environment())));
             }
             // as many idempotent writes: each local unavailability PUT back unchanged
-            String localApi = qargo.apiUrl(qargo.local());
+            String localApi = qargo.apiUrl();
             int done = 0;
             for (String resource : qargo.local().resourceIds()) {
                 for (ObjectNode item : qargo.local().unavailabilities(resource)) {
@@ -230,13 +233,16 @@ public final class UnavailabilitiesBench {
                     ObjectNode body = item.deepCopy();
                     body.remove("id");
                     JSON.readTree(send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), url));
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), url, localToken));
                 }
             }
         }
 
-        private String send(HttpRequest.Builder request, String url) throws Exception {
-            String token = url.startsWith(qargo.apiUrl(qargo.master())) ? masterToken : localToken;
+        private String masterOrLocal(QargoEnvironment environment) {
+            return environment == qargo.master() ? masterToken : localToken;
+        }
+
+        private String send(HttpRequest.Builder request, String url, String token) throws Exception {
             HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token).timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(url + " answered " + response.statusCode());

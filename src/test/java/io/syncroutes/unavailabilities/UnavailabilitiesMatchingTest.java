@@ -1,5 +1,7 @@
 package io.syncroutes.unavailabilities;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncroutes.Http;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -52,6 +54,45 @@ class UnavailabilitiesMatchingTest extends UnavailabilitiesTestSupport {
             assertThat(local().unavailabilities(skipped)).isEmpty();
         }
         assertThat(master().unavailabilities(mShared)).hasSize(1);
+    }
+
+    /**
+     * Resources as Qargo lists them, with truck, van and tractor null, or a vehicle whose license plate is null:
+     * drivers match by custom field, vehicles without a plate by custom field or name, and two null plates never
+     * match each other.
+     */
+    @Test
+    void resourcesWithNullVehicleFieldsAreMatchedByCustomFieldOrName() throws Exception {
+        String mDriver = withOne(master().addResource("Dana", "DRIVER", Map.of("employeenumber", "E-7"), null));
+        String mVan = withOne(master().addResource("Van 5", "VAN", Map.of(), null));
+        String mTruck = withOne(master().addResource("Truck 8", "TRUCK", Map.of("fleetno", "F-8"), null));
+        withOne(master().addResource("Unplated", "TRUCK", Map.of(), null));
+        String lDriver = local().addResource("D. Smith", "DRIVER", Map.of("employeenumber", "E-7"), null);
+        String lVan = local().addResource(" van 5", "VAN", Map.of(), null);
+        String lTruck = local().addResource("T8", "TRUCK", Map.of("fleetno", "F-8"), null);
+        String lUnplated = local().addResource("Other unplated", "TRUCK", Map.of(), null);
+        JsonNode listed = listedLocalResources();
+        assertThat(listed.at("/0/truck").isNull() && listed.at("/0/van").isNull() && listed.at("/0/tractor").isNull()).isTrue();
+        assertThat(listed.at("/1/van/license_plate").isNull() && listed.at("/1/truck").isNull()).isTrue();
+
+        String line = runNow();
+
+        assertThat(counter(line, "matched")).isEqualTo(3);
+        assertThat(counter(line, "unmatched")).isEqualTo(1);
+        assertThat(counter(line, "ambiguous")).isZero();
+        assertThat(counter(line, "errors")).isZero();
+        assertThat(line).contains("unmatched=[Other unplated]");
+        assertThat(copiedFrom(lDriver)).isEqualTo(mDriver);
+        assertThat(copiedFrom(lVan)).isEqualTo(mVan);
+        assertThat(copiedFrom(lTruck)).isEqualTo(mTruck);
+        assertThat(local().unavailabilities(lUnplated)).isEmpty();
+    }
+
+    /** The local resources as the simulator lists them over HTTP. */
+    private JsonNode listedLocalResources() throws Exception {
+        String token = JSON.readTree(Http.post(qargo().authUrl(), "", "Authorization", Http.basic("local-client", LOCAL_SECRET)).body())
+                .get("access_token").asText();
+        return JSON.readTree(Http.get(qargo().apiUrl() + "/resources/resource", "Authorization", "Bearer " + token).body()).get("items");
     }
 
     /** Gives a master resource one unavailability whose description names the resource; returns the resource id. */

@@ -10,11 +10,13 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One matched resource pair with every case of the diff, over several cursor pages on both sides: a missing one is
- * created (external_id = master id), a changed one updated on the local ids, one whose master is gone deleted, one
- * equal but written with another offset left alone, an open-ended one (end_time null) and one without description
- * handled; a local one entered by hand (no external_id) is kept. The master is never written; the next run writes
- * nothing and makes only the reads the data needs.
+ * One matched resource pair with every case of the diff, over several cursor pages on both sides, with the master
+ * URLs unset: both environments on the simulator's one host and token endpoint, told apart by their credentials, as
+ * at the real Qargo. A missing one is created (external_id = master id), a changed one updated on the local ids, one
+ * whose master is gone deleted, one equal but written with another offset left alone, an open-ended one (end_time
+ * null) and one without description handled; a local one entered by hand (no external_id) is kept. Every write lands
+ * in the local environment, the master is never written; the next run writes nothing and makes only the reads the
+ * data needs.
  */
 class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
 
@@ -50,6 +52,8 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         String byHand = local().putUnavailability(localDriver,
                 unavailability(null, "2025-06-01T00:00:00Z", "2025-06-02T00:00:00Z", "DRIVER_OTHER", "entered locally", null));
 
+        List<ObjectNode> masterBefore = master().unavailabilities(masterDriver);
+
         String line = runNow();
 
         assertThat(counter(line, "matched")).isEqualTo(5);
@@ -61,13 +65,13 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         Map<String, ObjectNode> byExternal = local().unavailabilities(localDriver).stream()
                 .filter(u -> u.hasNonNull("external_id")).collect(Collectors.toMap(u -> u.get("external_id").asText(), u -> u));
         assertThat(byExternal.keySet()).containsExactlyInAnyOrder(created, openEnded, changed, sameInstant, unchangedOpen);
-        assertThat(byExternal.get(created).get("start_time").asText()).isEqualTo("2025-01-08T00:00:00+00:00");
+        assertThat(byExternal.get(created).get("start_time").asText()).isEqualTo("2025-01-08T00:00:00Z");
         assertThat(byExternal.get(created).get("description").asText()).isEqualTo("HR reference HR00001");
         assertThat(byExternal.get(openEnded).get("end_time").isNull()).isTrue();
         assertThat(byExternal.get(openEnded).get("description").isNull()).isTrue();
         // updated in place, on the local unavailability id
         assertThat(byExternal.get(changed).get("id").asText()).isEqualTo(localChanged);
-        assertThat(byExternal.get(changed).get("start_time").asText()).isEqualTo("2025-01-09T00:00:00+00:00");
+        assertThat(byExternal.get(changed).get("start_time").asText()).isEqualTo("2025-01-09T00:00:00Z");
         assertThat(byExternal.get(changed).get("description").asText()).isEqualTo("HR00002, correction 1 day");
         // same instants with another offset: not rewritten
         assertThat(byExternal.get(sameInstant).get("id").asText()).isEqualTo(localSame);
@@ -77,6 +81,13 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         assertThat(local().writes()).isEqualTo(4);
         assertThat(master().writes()).as("never writes to the master").isZero();
         assertThat(master().unavailabilityCount()).isEqualTo(5);
+        assertThat(master().unavailabilities(masterDriver)).isEqualTo(masterBefore);
+        // one URL for both environments; the one token endpoint gave each its own token
+        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoClient.class)).hasToString("Qargo master " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoClient.class)).hasToString("Qargo local " + qargo().apiUrl());
+        assertThat(master().tokenRequests()).isEqualTo(1);
+        assertThat(local().tokenRequests()).isEqualTo(1);
+        assertThat(qargo().unauthenticated()).isZero();
 
         master().resetCounters();
         local().resetCounters();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncroutes.SyncRoutesTestSupport;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.SyncState;
+import io.syncroutes.simulators.QargoEnvironment;
 import io.syncroutes.simulators.QargoSimulator;
 import org.junit.jupiter.api.AfterEach;
 
@@ -14,8 +15,9 @@ import java.util.Properties;
 import javax.management.ObjectName;
 
 /**
- * The unavailabilities flow against the two-environment Qargo simulator over real HTTP. The timer never fires
- * during a test: runs are started through the JMX operation, as an operator does from Hawtio.
+ * The unavailabilities flow against the Qargo simulator over real HTTP: both environments on one host, told apart
+ * by their credentials, as at the real Qargo. The timer never fires during a test: runs are started through the
+ * JMX operation, as an operator does from Hawtio.
  */
 public abstract class UnavailabilitiesTestSupport extends SyncRoutesTestSupport {
 
@@ -28,21 +30,27 @@ public abstract class UnavailabilitiesTestSupport extends SyncRoutesTestSupport 
 
     protected QargoSimulator qargo() {
         if (qargo == null) {
-            qargo = new QargoSimulator("master-client", MASTER_SECRET, "local-client", LOCAL_SECRET);
-            try {
-                qargo.start("127.0.0.1", 0);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            qargo = startSimulator();
         }
         return qargo;
     }
 
-    protected QargoSimulator.Environment master() {
+    /** A Qargo simulator knowing both environments' test credentials, listening on a free port. */
+    static QargoSimulator startSimulator() {
+        QargoSimulator simulator = new QargoSimulator("master-client", MASTER_SECRET, "local-client", LOCAL_SECRET);
+        try {
+            simulator.start("127.0.0.1", 0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return simulator;
+    }
+
+    protected QargoEnvironment master() {
         return qargo().master();
     }
 
-    protected QargoSimulator.Environment local() {
+    protected QargoEnvironment local() {
         return qargo().local();
     }
 
@@ -55,17 +63,19 @@ public abstract class UnavailabilitiesTestSupport extends SyncRoutesTestSupport 
         return props;
     }
 
-    /** The settings pointing the flow at {@code qargo}, with short retries and no timer run during a test. */
+    /**
+     * The settings pointing the flow at {@code qargo} as at the real Qargo: one API URL and token endpoint, the
+     * master URLs unset (so the local ones), each environment chosen by its credentials; short retries and no timer
+     * run during a test.
+     */
     static Map<String, String> qargoProperties(QargoSimulator qargo) {
         return Map.ofEntries(
+                Map.entry("qargo.api-url", qargo.apiUrl()),
+                Map.entry("qargo.auth-url", qargo.authUrl()),
                 Map.entry("qargo.client-id", "local-client"),
                 Map.entry("qargo.client-secret", LOCAL_SECRET),
-                Map.entry("qargo.api-url", qargo.apiUrl(qargo.local())),
-                Map.entry("qargo.auth-url", qargo.authUrl(qargo.local())),
                 Map.entry("qargo.master.client-id", "master-client"),
                 Map.entry("qargo.master.client-secret", MASTER_SECRET),
-                Map.entry("qargo.master.api-url", qargo.apiUrl(qargo.master())),
-                Map.entry("qargo.master.auth-url", qargo.authUrl(qargo.master())),
                 Map.entry("qargo.sync-interval-ms", "3600000"),
                 Map.entry("qargo.sync-delay-ms", "3600000"),
                 Map.entry("qargo.sync-from", "2025-01-01"),
