@@ -8,7 +8,9 @@ import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,11 +45,15 @@ public final class QargoEnvironment {
     private final AtomicLong tokenRequests = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
+    private volatile int throttleAfter;
     private volatile int throttleNext;
     private volatile String retryAfter = "1";
     private volatile int resourcePageSize = 100;
     private volatile int unavailabilityPageSize = 50;
     private volatile Duration tokenLifetime = Duration.ofHours(1);
+    /** Tokens issued within the last hour, oldest first; Qargo issues 5 an hour, then answers 429. */
+    private final Deque<Instant> issued = new ArrayDeque<>();
+    private volatile int tokensPerHour = 5;
 
     QargoEnvironment(String name, String clientId, String secret) {
         this.name = name;
@@ -103,8 +109,19 @@ public final class QargoEnvironment {
 
     /** The next {@code count} API calls (not token requests) are answered 429 with {@code Retry-After: seconds}. */
     public void throttleNext(int count, String retryAfterSeconds) {
+        throttle(0, count, retryAfterSeconds);
+    }
+
+    /** After the next {@code after} API calls (not token requests), {@code count} are answered 429 with {@code Retry-After: seconds}. */
+    public synchronized void throttle(int after, int count, String retryAfterSeconds) {
         this.retryAfter = retryAfterSeconds;
+        this.throttleAfter = after;
         this.throttleNext = count;
+    }
+
+    /** How many tokens the environment issues in any hour (Qargo: 5); a token request beyond is answered 429. */
+    public void tokensPerHour(int limit) {
+        this.tokensPerHour = limit;
     }
 
     /** Every unavailability call about {@code resourceId} is answered {@code status} (0: no longer). */
@@ -188,10 +205,19 @@ public final class QargoEnvironment {
         return tokens.containsKey(token);
     }
 
-    /** A token request with this environment's credentials. */
-    Reply token() {
+    /** A token request with this environment's credentials: a token, or 429 when the hour's tokens are issued. */
+    synchronized Reply token() {
         requests.incrementAndGet();
         tokenRequests.incrementAndGet();
+        Instant now = Instant.now();
+        while (!issued.isEmpty() && !issued.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+            issued.removeFirst();
+        }
+        if (issued.size() >= tokensPerHour) {
+            long wait = Math.max(1, Duration.between(now, issued.peekFirst().plus(Duration.ofHours(1))).toSeconds());
+            return new Reply(429, "{\"error\":\"Rate limit exceeded\"}", String.valueOf(wait));
+        }
+        issued.addLast(now);
         String token = UUID.randomUUID().toString();
         tokens.put(token, Instant.now().plus(tokenLifetime));
         return Reply.of(200, JSON.createObjectNode().put("access_token", token).put("token_type", "Bearer")
@@ -205,7 +231,9 @@ public final class QargoEnvironment {
         if (expiry == null || !Instant.now().isBefore(expiry)) {
             return Reply.of(401, "{\"detail\": \"Not authenticated\"}");
         }
-        if (throttleNext > 0) {
+        if (throttleAfter > 0) {
+            throttleAfter--;
+        } else if (throttleNext > 0) {
             throttleNext--;
             throttled.incrementAndGet();
             return new Reply(429, "{\"error\":\"Rate limit exceeded\"}", retryAfter);

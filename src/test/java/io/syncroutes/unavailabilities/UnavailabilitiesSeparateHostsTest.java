@@ -61,7 +61,7 @@ class UnavailabilitiesSeparateHostsTest extends UnavailabilitiesTestSupport {
         assertThat(local().tokenRequests()).isEqualTo(1);
         assertThat(masterHost().local().requests()).as("nothing local on the master host").isZero();
         assertThat(master().requests()).as("nothing master on the local host").isZero();
-        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoClient.class)).hasToString("Qargo master " + masterHost().apiUrl());
-        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoClient.class)).hasToString("Qargo local " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoConnection.class)).hasToString("Qargo master " + masterHost().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoConnection.class)).hasToString("Qargo local " + qargo().apiUrl());
     }
 }

@@ -83,8 +83,8 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         assertThat(master().unavailabilityCount()).isEqualTo(5);
         assertThat(master().unavailabilities(masterDriver)).isEqualTo(masterBefore);
         // one URL for both environments; the one token endpoint gave each its own token
-        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoClient.class)).hasToString("Qargo master " + qargo().apiUrl());
-        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoClient.class)).hasToString("Qargo local " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoConnection.class)).hasToString("Qargo master " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoConnection.class)).hasToString("Qargo local " + qargo().apiUrl());
         assertThat(master().tokenRequests()).isEqualTo(1);
         assertThat(local().tokenRequests()).isEqualTo(1);
         assertThat(qargo().unauthenticated()).isZero();
