@@ -71,7 +71,8 @@ public final class RetryPolicy implements Processor {
      */
     public boolean asksToWaitBeyondCap(Exchange exchange) {
         HttpOperationFailedException http = Failures.find(caught(exchange), HttpOperationFailedException.class);
-        return http != null && retryAfter(header(http.getResponseHeaders(), "Retry-After")).filter(after -> after.compareTo(cap) > 0).isPresent();
+        return http != null && retryAfter(header(http.getResponseHeaders(), "Retry-After"))
+                .filter(after -> after.compareTo(cap) > 0).isPresent();
     }
 
     /** The delay before attempt {@code retry} (1 = first retry), given the server's Retry-After if any. */

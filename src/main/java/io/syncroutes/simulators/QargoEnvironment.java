@@ -21,14 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Qargo environment (tenant) of the {@link QargoSimulator}: its client credentials, the tokens issued to them,
- * its resources and unavailabilities, request counters and the failures a test asks for. Answers the API calls
+ * its fleet resources (Qargo's resources, {@code /resources/resource}: drivers, vehicles, trailers) and their
+ * unavailabilities, request counters and the failures a test asks for. Answers the API calls
  * made with one of its tokens.
  */
 public final class QargoEnvironment {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESOURCES = "/resources/resource";
-    /** The vehicle properties every resource carries, null unless it is that vehicle. */
+    /** The vehicle properties every fleet resource carries, null unless it is that vehicle. */
     private static final List<String> VEHICLES = List.of("truck", "van", "tractor");
     /** Filters of the resource list Qargo has and the simulator does not: refused rather than ignored. */
     private static final List<String> UNSIMULATED_RESOURCE_FILTERS = List.of("updated_after", "external_id", "external_id:in",
@@ -124,8 +125,8 @@ public final class QargoEnvironment {
         this.tokensPerHour = limit;
     }
 
-    /** Every unavailability call about {@code resourceId} is answered {@code status} (0: no longer). */
-    public void failResource(String resourceId, int status) {
+    /** Every unavailability call about the fleet resource {@code resourceId} is answered {@code status} (0: no longer). */
+    public void failFleetResource(String resourceId, int status) {
         if (status == 0) {
             failingResources.remove(resourceId);
         } else {
@@ -139,10 +140,10 @@ public final class QargoEnvironment {
     }
 
     /**
-     * Adds a resource; returns its id. Like Qargo, it carries {@code truck}, {@code van} and {@code tractor}, null
+     * Adds a fleet resource; returns its id. Like Qargo, it carries {@code truck}, {@code van} and {@code tractor}, null
      * unless the type is that vehicle; {@code licensePlate} (may be null) goes under the type's own key.
      */
-    public synchronized String addResource(String name, String type, Map<String, String> customFields, String licensePlate) {
+    public synchronized String addFleetResource(String name, String type, Map<String, String> customFields, String licensePlate) {
         String id = UUID.randomUUID().toString();
         ObjectNode resource = JSON.createObjectNode().put("id", id).put("name", name).put("type", type);
         ObjectNode fields = resource.putObject("custom_fields");
@@ -159,7 +160,7 @@ public final class QargoEnvironment {
         return id;
     }
 
-    public synchronized List<String> resourceIds() {
+    public synchronized List<String> fleetResourceIds() {
         return new ArrayList<>(resources.keySet());
     }
 
@@ -177,12 +178,12 @@ public final class QargoEnvironment {
         unavailabilities.get(resourceId).remove(id);
     }
 
-    /** Removes every unavailability of every resource (directly, not counted). */
+    /** Removes every unavailability of every fleet resource (directly, not counted). */
     public synchronized void clearUnavailabilities() {
         unavailabilities.values().forEach(Map::clear);
     }
 
-    /** The unavailabilities of a resource, copies. */
+    /** The unavailabilities of a fleet resource, copies. */
     public synchronized List<ObjectNode> unavailabilities(String resourceId) {
         return unavailabilities.getOrDefault(resourceId, Map.of()).values().stream().map(ObjectNode::deepCopy).toList();
     }

@@ -77,8 +77,8 @@ class UnavailabilitiesRateLimitsTest extends UnavailabilitiesTestSupport {
     private List<String> pairs(int count) {
         List<String> locals = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String master = master().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
-            locals.add(local().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
+            String master = master().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+            locals.add(local().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
             master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
         }
         return locals;

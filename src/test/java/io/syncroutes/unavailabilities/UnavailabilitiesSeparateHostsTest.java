@@ -44,10 +44,10 @@ class UnavailabilitiesSeparateHostsTest extends UnavailabilitiesTestSupport {
     @Test
     void theMasterIsReadOnItsOwnHostAndTheLocalWrittenOnItsOwn() throws Exception {
         // the master's data only on the master host; the local host's master environment is empty
-        String masterDriver = masterHost().master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String masterDriver = masterHost().master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
         String masterId = masterHost().master().putUnavailability(masterDriver,
                 unavailability(null, "2025-06-01T00:00:00Z", "2025-06-03T00:00:00Z", "DRIVER_HOLIDAY", "from the master host", null));
-        String localDriver = local().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String localDriver = local().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
 
         String line = runNow();
 
