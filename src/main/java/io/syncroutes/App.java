@@ -2,6 +2,7 @@ package io.syncroutes;
 
 import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
+import io.syncroutes.demo.SimulatorsOnly;
 import io.syncroutes.infra.InfraConfiguration;
 import io.syncroutes.infra.RoutesLocation;
 import io.syncroutes.products.ProductsConfiguration;
@@ -37,6 +38,10 @@ public final class App {
         if (!LOG_FORMATS.contains(logFormat)) {
             System.err.println("LOG_FORMAT must be text or json, not '" + logFormat + "'");
             System.exit(2);
+        }
+        if (command.simulators()) {
+            SimulatorsOnly.run(command.properties(), System.out);
+            return;
         }
         Main main = new Main();
         if (!RoutesLocation.configure(main, System.getenv("ROUTES_DIR"), Path.of(""))) {

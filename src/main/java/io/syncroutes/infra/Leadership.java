@@ -103,20 +103,23 @@ public final class Leadership {
         KubernetesClusterService service = new KubernetesClusterService();
         String namespace = Settings.get(context, "cluster.kubernetes.namespace");
         if (!namespace.isEmpty()) {
-            service.setKubernetesNamespace(namespace);
+            // where the Leases and the member pods are (setKubernetesNamespace would only name the client's namespace)
+            service.setKubernetesResourcesNamespace(namespace);
         }
         String pod = Settings.get(context, "cluster.kubernetes.pod");
         if (!pod.isEmpty()) {
             service.setPodName(pod);
         }
         service.setKubernetesResourceName(Settings.get(context, "cluster.kubernetes.lease-name"));
-        // a lease not renewed within the timeout is taken by another pod; renewals and attempts every interval
+        // a pod that takes a Lease leads after the lease duration (the old holder's time to stop); a leader that has
+        // not renewed for the renew deadline stops; checks, renewals and attempts every interval
         service.setLeaseDurationMillis(timeout);
         service.setRenewDeadlineMillis(Math.max(interval, timeout * 2 / 3));
         service.setRetryPeriodMillis(interval);
         service.setJitterFactor(1.1);
         LOG.info("Several instances: cluster service kubernetes (Lease {}-<namespace> in {}); polled work runs on each namespace's leader, "
-                + "a lease not renewed within {} ms (CLUSTER_LEADER_TIMEOUT_MS) moves", service.getKubernetesResourceName(),
+                + "a Lease whose holder is no longer a Running and Ready pod moves, its new holder leading {} ms (CLUSTER_LEADER_TIMEOUT_MS) later",
+                service.getKubernetesResourceName(),
                 namespace.isEmpty() ? "the pod's namespace" : namespace, timeout);
         return service;
     }

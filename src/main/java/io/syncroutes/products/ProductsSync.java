@@ -31,7 +31,7 @@ public class ProductsSync {
     static final String IVANTI_BODY = "ivantiBody";
     private static final String DELIVERY_TAG = "productsDeliveryTag";
     private static final String DELIVERY_CHANNEL = "productsDeliveryChannel";
-    private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*\"([^\"]{1,200})\"");
+    private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*(?:\"([^\"]{1,200})\"|(-?\\d[\\d.eE+-]{0,199}))");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductsSync.class);
 
@@ -65,7 +65,7 @@ public class ProductsSync {
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         exchange.setProperty(PRODUCT_ID, productIdIn(raw));
         JsonNode message = mapper.parse(raw == null ? new byte[0] : raw);
-        String id = message.get("productId").asText().trim();
+        String id = mapper.productId(message);
         exchange.setProperty(PRODUCT_ID, id);
         exchange.setProperty(IVANTI_BODY, mapper.toIvanti(message).toString());
         exchange.getMessage().removeHeaders("*");
@@ -211,6 +211,6 @@ public class ProductsSync {
             return "?";
         }
         Matcher m = ID_IN_TEXT.matcher(new String(raw, 0, Math.min(raw.length, 4096), StandardCharsets.UTF_8));
-        return m.find() ? m.group(1) : "?";
+        return !m.find() ? "?" : m.group(1) != null ? m.group(1) : m.group(2);
     }
 }

@@ -14,19 +14,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * Files at rest (not changed for a minimum age), for a file consumer's {@code filter} and
  * {@code exclusiveReadLockStrategy}: as its filter, a file still being written is left for a later poll, without
- * waiting for it; as its read lock, Camel's {@code changed} lock (the file still there and at rest, or waited for),
- * checked with one file-system call where Camel's takes three. Both keep the size and time read on the file, which
- * Camel would otherwise read once more each.
+ * waiting for it; as its read lock, the file is still there, at rest and unchanged since it was listed (size and
+ * time), or else it too is left for a later poll without waiting, so the other files of the poll go on; one
+ * file-system call each, where Camel's {@code changed} lock takes three per check. Both keep the size and time read
+ * on the file, which Camel would otherwise read once more each.
  */
 public final class FilesAtRest extends FileChangedExclusiveReadLockStrategy implements GenericFileFilter<File> {
 
-    /** At rest once unchanged for {@code minAgeMs}; the read lock checks every {@code checkIntervalMs}, for {@code timeoutMs} at most. */
-    public FilesAtRest(long minAgeMs, long checkIntervalMs, long timeoutMs) {
+    /** At rest once unchanged for {@code minAgeMs}. */
+    public FilesAtRest(long minAgeMs) {
         setMinAge(minAgeMs);
-        // empty files are read too (and rejected with their reason by the flow), not left behind
+        // empty files are read too (the flow decides what they are), not left behind
         setMinLength(0);
-        setCheckInterval(checkIntervalMs);
-        setTimeout(timeoutMs);
         // no <file>.camelLock marker per file (two file operations each), so none left over to look for at start
         setMarkerFiler(false);
         setDeleteOrphanLockFiles(false);
@@ -37,11 +36,12 @@ public final class FilesAtRest extends FileChangedExclusiveReadLockStrategy impl
         return atRest(file);
     }
 
-    /** At rest now: locked at once; changed since it was listed (or gone): Camel's own wait, as before. */
+    /** At rest now and as listed: locked; changed since it was listed (or gone): not locked, left for a later poll. */
     @Override
-    public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
-            throws Exception {
-        return atRest(file) || super.acquireExclusiveReadLock(operations, file, exchange);
+    public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) {
+        long listedLength = file.getFileLength();
+        long listedModified = file.getLastModified();
+        return atRest(file) && file.getFileLength() == listedLength && file.getLastModified() == listedModified;
     }
 
     private boolean atRest(GenericFile<File> file) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,6 +38,22 @@ public final class JsonRecordReader implements Closeable {
 
     /** The next record, or null after the last one. */
     public JsonNode next() {
+        return advance(true);
+    }
+
+    /**
+     * Reads the rest of the input without building its records, to learn that it is sound before any record of it is
+     * used; fails as {@link #next()} would, at the same place. Returns the number of records passed.
+     */
+    public long skipRest() {
+        long skipped = 0;
+        while (advance(false) != null) {
+            skipped++;
+        }
+        return skipped;
+    }
+
+    private JsonNode advance(boolean build) {
         if (finished) {
             return null;
         }
@@ -65,7 +82,7 @@ public final class JsonRecordReader implements Closeable {
             if (!array && index >= 0) {
                 throw new InvalidInputException("unexpected content after the top-level value" + where());
             }
-            JsonNode node = mapper.readTree(parser);
+            JsonNode node = build ? mapper.readTree(parser) : skipValue();
             index++;
             return node;
         } catch (JsonProcessingException e) {
@@ -78,6 +95,11 @@ public final class JsonRecordReader implements Closeable {
             finished = true;
             throw e;
         }
+    }
+
+    private JsonNode skipValue() throws IOException {
+        parser.skipChildren();
+        return MissingNode.getInstance();
     }
 
     /** Zero-based position of the last record returned by {@link #next()} (-1 before the first). */

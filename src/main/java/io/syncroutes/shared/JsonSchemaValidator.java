@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Validates JSON records against a JSON Schema (draft 2020-12, formats asserted) and returns readable reasons. */
 public final class JsonSchemaValidator {
@@ -46,5 +47,10 @@ public final class JsonSchemaValidator {
                 .map(ValidationMessage::getMessage)
                 .sorted()
                 .toList();
+    }
+
+    /** The schema's findings for {@code record} (where, which keyword, which property), for callers that word the reasons themselves. */
+    public Set<ValidationMessage> findings(JsonNode record) {
+        return schema.validate(record);
     }
 }

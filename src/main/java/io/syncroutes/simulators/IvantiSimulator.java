@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,12 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A stand-in for Ivanti's REST API (OAuth2 client credentials as JSON, {@code X-API-Key}, {@code GET/PUT
  * /products/{id}}, {@code POST /products}) that keeps products in memory, answers after a fixed latency without
- * holding a thread (Vert.x timers), and can fail a share of calls with 503 + Retry-After. Used by the demo and
- * the benchmark; cheap enough not to be the bottleneck it measures.
+ * holding a thread (Vert.x timers), and can fail a share of calls with 503 + Retry-After. A product body unlike
+ * the reference client's (see {@link #refusal}) is refused with 400. Used by the demo, the benchmark and tests;
+ * cheap enough not to be the bottleneck it measures.
  */
 public final class IvantiSimulator extends HttpSimulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> STATUSES = List.of("Active", "Inactive", "Draft");
 
     private final String clientId;
     private final String clientSecret;
@@ -109,6 +112,10 @@ public final class IvantiSimulator extends HttpSimulator {
                     return product == null ? new Reply(404, "{\"error\": \"not found\"}", null) : new Reply(200, product.toString(), null);
                 case "POST":
                     ObjectNode created = (ObjectNode) JSON.readTree(body);
+                    String refused = refusal(created, null);
+                    if (refused != null) {
+                        return new Reply(400, JSON.createObjectNode().put("error", refused).toString(), null);
+                    }
                     if (products.putIfAbsent(created.path("id").asText(), created) != null) {
                         return new Reply(409, "{\"error\": \"exists\"}", null);
                     }
@@ -118,7 +125,12 @@ public final class IvantiSimulator extends HttpSimulator {
                     if (id == null || !products.containsKey(id)) {
                         return new Reply(404, "{\"error\": \"not found\"}", null);
                     }
-                    products.put(id, JSON.readTree(body));
+                    ObjectNode updated = (ObjectNode) JSON.readTree(body);
+                    String refusedUpdate = refusal(updated, id);
+                    if (refusedUpdate != null) {
+                        return new Reply(400, JSON.createObjectNode().put("error", refusedUpdate).toString(), null);
+                    }
+                    products.put(id, updated);
                     writes.incrementAndGet();
                     return new Reply(200, body, null);
                 default:
@@ -127,6 +139,33 @@ public final class IvantiSimulator extends HttpSimulator {
         } catch (IOException | ClassCastException e) {
             return new Reply(400, "{\"error\": \"body is not a JSON object\"}", null);
         }
+    }
+
+    /**
+     * Why a product body is refused, or null: the shape the reference client always sends (its Ivanti product
+     * model: {@code id} and {@code name} non-blank strings, at least one element, element {@code status} one of
+     * Active, Inactive, Draft); on PUT the body's id is the one in the path.
+     */
+    private static String refusal(ObjectNode product, String pathId) {
+        JsonNode id = product.path("id");
+        if (!id.isTextual() || id.asText().isBlank()) {
+            return "id must be a non-blank string";
+        }
+        if (pathId != null && !pathId.equals(id.asText())) {
+            return "id " + id.asText() + " is not the product " + pathId + " of the path";
+        }
+        if (!product.path("name").isTextual() || product.path("name").asText().isBlank()) {
+            return "name must be a non-blank string";
+        }
+        if (!product.path("elements").isArray() || product.path("elements").isEmpty()) {
+            return "elements must hold at least one element";
+        }
+        for (JsonNode element : product.path("elements")) {
+            if (!STATUSES.contains(element.path("status").asText())) {
+                return "element status must be one of " + STATUSES;
+            }
+        }
+        return null;
     }
 
     private Reply token(String body) throws IOException {

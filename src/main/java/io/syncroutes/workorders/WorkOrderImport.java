@@ -14,7 +14,6 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
-import io.syncroutes.shared.JsonRecordReader;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.AggregationStrategy;
@@ -32,10 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +96,8 @@ public class WorkOrderImport {
     private final FlowState state;
     /** Reads the next bulk write of a batch while the batch's thread writes the current one. */
     private final ExecutorService reader;
+    /** Files left in the inbound folder because they were not complete when read. */
+    private final IncompleteFiles incompleteFiles;
     /** Files sent to the error folder instead of done, by name, until their batch moves them. */
     private final Map<String, String> rejectedFiles = new ConcurrentHashMap<>();
     // completions (move or roll back) of files handed over to a batch that have not run yet, and when that last changed
@@ -122,7 +121,8 @@ public class WorkOrderImport {
 
     public WorkOrderImport(JsonSchemaValidator validator, WorkOrderTranslator translator,
                            Path doneDir, Path errorDir, int batchSize, FlowState state,
-                           ExecutorService reader) {
+                           ExecutorService reader, IncompleteFiles incompleteFiles) {
+        this.incompleteFiles = incompleteFiles;
         this.state = state;
         this.reader = reader;
         this.validator = validator;
@@ -136,24 +136,26 @@ public class WorkOrderImport {
     public static final Comparator<GenericFile<Object>> BY_NAME = Comparator.comparing(GenericFile::getFileName);
 
     /**
-     * Before the aggregator, on the file consumer's thread: a small file (the customer's one work order per file) is
-     * read into memory now, while the batch before it is written; its batch's reader thread parses, validates and
-     * translates it, so that the file thread, the one thread every file passes through, only reads. A larger file,
-     * or any once {@value #READ_AHEAD_BUDGET_BYTES} bytes of files wait read ahead, is streamed by its batch.
-     * Records, rejects and counts are the same either way.
+     * Before the aggregator, on the file consumer's thread: the file's run, with the size and time it was listed with;
+     * a small file (the customer's one work order per file) is read into memory now, while the batch before it is
+     * written; its batch's reader thread parses, validates and translates it, so that the file thread, the one thread
+     * every file passes through, only reads. A larger file is streamed by its batch, and a small one read by it once
+     * {@value #READ_AHEAD_BUDGET_BYTES} bytes of files wait read ahead. Records, rejects and counts are the same
+     * either way.
      */
     public void readAhead(Exchange exchange) {
-        Long length = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
-        if (length == null || length > READ_AHEAD_MAX_FILE_BYTES) {
+        GenericFile<?> file = exchange.getMessage().getBody(GenericFile.class);
+        long length = file.getFileLength();
+        FileRun run = new FileRun((File) file.getFile(), length, file.getLastModified());
+        exchange.setProperty(READ_AHEAD, run);
+        if (length > READ_AHEAD_MAX_FILE_BYTES) {
             return;
         }
         if (readAheadBytes.addAndGet(length) > READ_AHEAD_BUDGET_BYTES) {
             readAheadBytes.addAndGet(-length);
             return;
         }
-        FileRun run = new FileRun(exchange.getMessage().getBody(File.class));
         run.readAll(length);
-        exchange.setProperty(READ_AHEAD, run);
     }
 
     /** Bytes of files read ahead that wait for their batch (0 once every batch has ended). */
@@ -521,14 +523,18 @@ public class WorkOrderImport {
 
     /**
      * Moves a file whose batch has ended to the done folder, or to the error folder when it was rejected whole,
-     * replacing a file of that name there (the file component itself leaves it in place: {@code noop}). One rename,
-     * not Camel's rename strategy, which copies the exchange and binds the file's headers again for each file; and
-     * {@code File.renameTo}, the rename alone, where {@code Files.move} first reads both files' attributes (a third of
-     * its cost), and only when that fails {@code Files.move}, for its reason. A file that cannot be moved stays in the
+     * replacing a file of that name there (the file component itself leaves it in place: {@code noop}); one left
+     * incomplete stays in the inbound folder. One rename, not Camel's rename strategy, which copies the exchange and
+     * binds the file's headers again for each file; and {@code File.renameTo}, the rename alone, where
+     * {@code Files.move} first reads both files' attributes (a third of its cost), and only when that fails
+     * {@code Files.move}, for its reason. A file that cannot be moved stays in the
      * inbound folder and is read again (its records are upserts).
      */
     private void moveOut(Exchange exchange) {
         GenericFile<?> file = exchange.getProperty(org.apache.camel.component.file.FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
+        if (incompleteFiles.isLeft(file.getFileNameOnly())) {
+            return;
+        }
         String rejected = rejectedFiles.remove(file.getFileNameOnly());
         Path from = Path.of(file.getAbsoluteFilePath());
         Path to = rejected != null ? Path.of(rejected) : doneDir.resolve(file.getFileNameOnly());
@@ -767,8 +773,7 @@ public class WorkOrderImport {
                 try {
                     record = file.next();
                 } catch (RuntimeException | IOException e) {
-                    file.failed = reason(e);
-                    file.closeQuietly();
+                    file.failed(e);
                     current++;
                     continue;
                 }
@@ -782,12 +787,26 @@ public class WorkOrderImport {
             return write;
         }
 
-        /** Closes every file; logs one line each; a file that failed (or every file, given a reason) goes to the error folder. */
+        /**
+         * Closes every file; logs one line each; a file that failed (or every file, given a reason) goes to the error
+         * folder; one not complete when read stays in the inbound folder (none of its records was written), until its
+         * time is up.
+         */
         String finish(String batchFailure) throws IOException {
             close();
             long records = 0;
             int rejected = 0;
+            int left = 0;
             for (FileRun file : files) {
+                if (file.incomplete != null) {
+                    file.failed = incompleteFiles.leave(file.name, file.listedLength, file.listedModified(), file.incomplete);
+                    if (file.failed == null) {
+                        left++;
+                        continue;
+                    }
+                } else {
+                    incompleteFiles.forget(file.name);
+                }
                 if (batchFailure != null && file.failed == null) {
                     file.failed = batchFailure;
                 }
@@ -800,8 +819,9 @@ public class WorkOrderImport {
                 }
                 records += file.stats.get("read");
             }
-            return String.format("batch of %d files: %d records in %d bulk writes, %d files rejected, in %d ms",
-                    files.size(), records, writes, rejected, Duration.between(startedAt, Instant.now()).toMillis());
+            return String.format("batch of %d files: %d records in %d bulk writes, %d files rejected%s, in %d ms",
+                    files.size(), records, writes, rejected, left > 0 ? ", " + left + " left incomplete in the inbound folder" : "",
+                    Duration.between(startedAt, Instant.now()).toMillis());
         }
 
         private void rejectFile(FileRun file) throws IOException {
@@ -823,7 +843,7 @@ public class WorkOrderImport {
         }
     }
 
-    /** One file of a batch: its reader, its stats, its rejected records. */
+    /** One file of a batch: its records, its stats, its rejected records. */
     final class FileRun {
 
         static final Pending REJECTED = new Pending(null, -1, null, null, null, null);
@@ -831,20 +851,30 @@ public class WorkOrderImport {
         private final File path;
         private final String name;
         private final SyncStats stats;
-        private InputStream in;
-        private JsonRecordReader reader;
+        // the size and time the file consumer listed it with (-1: not known)
+        private final long listedLength;
+        private final long listedModified;
+        private FileRecords records;
         private BufferedWriter rejects;
         private boolean rejectsStarted;
         private boolean ended;
         private String failed;
+        // why the file was not complete when read: it stays in the inbound folder (see IncompleteFiles)
+        private String incomplete;
         // a file read ahead: its bytes (until its records are read from them), or why reading it failed
         private byte[] content;
         private Exception readAheadFailure;
         private long heldBytes;
 
         FileRun(File path) {
+            this(path, -1, -1);
+        }
+
+        FileRun(File path, long listedLength, long listedModified) {
             this.path = path;
             this.name = path.getName();
+            this.listedLength = listedLength;
+            this.listedModified = listedModified;
             this.stats = new SyncStats("workorders-inbound", name, "read", "upserted", "new", "rejected", "stale");
         }
 
@@ -862,7 +892,10 @@ public class WorkOrderImport {
             }
         }
 
-        /** The next valid record, {@link #REJECTED} for an invalid one, or null at the end of the file. */
+        /**
+         * The next valid record, {@link #REJECTED} for an invalid one, or null at the end of the file. None before the
+         * whole file is known to be sound JSON ({@link FileRecords}).
+         */
         Pending next() throws IOException {
             Exception failure = readAheadFailure;
             if (failure != null) {
@@ -876,19 +909,39 @@ public class WorkOrderImport {
             if (ended) {
                 return null;
             }
-            if (reader == null) {
-                in = content != null ? new ByteArrayInputStream(content) : Files.newInputStream(path.toPath());
+            if (records == null) {
+                records = new FileRecords(mapper, path, content, listedLength, listedModified);
                 content = null;
-                reader = new JsonRecordReader(mapper, in);
             }
-            JsonNode record = reader.next();
+            JsonNode record;
+            try {
+                record = records.next();
+            } catch (RuntimeException | IOException e) {
+                stats.add("read", records.readBeforeFailure());
+                throw e;
+            }
             if (record == null) {
                 ended = true;
-                closeReader();
+                closeRecords();
                 return null;
             }
             stats.increment("read");
-            return validate(record, reader.index());
+            return validate(record, records.index());
+        }
+
+        /** The time the file was listed with (or, not known, its time now). */
+        long listedModified() {
+            return listedModified >= 0 ? listedModified : path.lastModified();
+        }
+
+        /** The file could not be read: why, or why it is not complete yet (then it stays in the inbound folder). */
+        void failed(Exception e) {
+            if (e instanceof IncompleteFileException) {
+                incomplete = e.getMessage();
+            } else {
+                failed = reason(e);
+            }
+            closeQuietly();
         }
 
         private Pending validate(JsonNode record, long index) {
@@ -944,10 +997,9 @@ public class WorkOrderImport {
             }
         }
 
-        private void closeReader() throws IOException {
-            try (InputStream closingIn = in; JsonRecordReader closingReader = reader) {
-                reader = null;
-                in = null;
+        private void closeRecords() throws IOException {
+            if (records != null) {
+                records.close();
             }
         }
 
@@ -959,7 +1011,7 @@ public class WorkOrderImport {
                 heldBytes = 0;
             }
             try {
-                closeReader();
+                closeRecords();
             } catch (IOException ignored) {
                 // nothing left to read from it
             }

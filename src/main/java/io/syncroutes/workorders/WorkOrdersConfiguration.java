@@ -17,6 +17,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.apache.camel.util.TimeUtils;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -27,12 +28,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
  * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
- * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation), {@code workOrderFilesByName}
- * and {@code workOrderFilesAtRest} (the inbound sorter and filter). (Bound in {@link #configure}, once: they hold the flows' sync state.)
+ * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation), {@code workOrderFilesByName},
+ * {@code workOrderFilesToRead} and {@code workOrderFilesAtRest} (the inbound sorter, filter and read lock). (Bound in
+ * {@link #configure}, once: they hold the flows' sync state.)
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
@@ -46,6 +49,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         long pollMs = Settings.positive(context, "workorders.inbound.poll-ms", "WORKORDERS_INBOUND_POLL_MS");
         Settings.positive(context, "workorders.inbound.files-per-poll", "WORKORDERS_FILES_PER_POLL");
         long atRestMs = Settings.positive(context, "workorders.inbound.at-rest-ms", "workorders.inbound.at-rest-ms");
+        long incompleteTimeoutMs = durationMs(Settings.get(context, "workorders.inbound.incomplete-file-timeout"),
+                "WORKORDERS_INCOMPLETE_FILE_TIMEOUT");
         long intervalMs = Settings.positive(context, "workorders.export.interval-ms", "WORKORDERS_EXPORT_INTERVAL_MS");
         SyncState syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
         for (String key : new String[] {"workorders.inbound.dir", "workorders.done.dir", "workorders.error.dir", "workorders.outbound.dir"}) {
@@ -62,6 +67,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         FlowState inbound = syncState.flow("workorders-inbound").mode("poll " + inboundDir + " every " + pollMs + " ms")
                 .lag("files waiting in " + inboundDir, () -> countJsonFiles(Path.of(inboundDir)))
                 .leads("workorders-inbound", Leadership.of(context).of("workorders-inbound"));
+        FilesAtRest filesAtRest = new FilesAtRest(atRestMs);
+        IncompleteFiles incompleteFiles = new IncompleteFiles(filesAtRest, incompleteTimeoutMs);
         WorkOrderImport importer = new WorkOrderImport(
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
@@ -70,7 +77,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 // work it cannot take is refused (not run or dropped silently), and the batch then reads it itself
                 context.getExecutorServiceManager().newThreadPool(WorkOrderImport.class, "workorders-inbound-reader",
                         new ThreadPoolProfileBuilder("workorders-inbound-reader").poolSize(1).maxPoolSize(1).maxQueueSize(4)
-                                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()));
+                                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()),
+                incompleteFiles);
         context.getRegistry().bind("workOrderImport", importer);
         // the next bulk write's stored versions are read with its records, on the reader thread (one round trip less
         // per bulk write on the batch's thread); the route queries them itself when that failed
@@ -83,7 +91,9 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         context.getRegistry().bind("workOrderHandOver", (Processor) importer::handOver);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
         context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
-        context.getRegistry().bind("workOrderFilesAtRest", new FilesAtRest(atRestMs, 500, 10_000));
+        context.getRegistry().bind("workOrderFilesAtRest", filesAtRest);
+        // the inbound filter: files at rest, less those left incomplete and unchanged since
+        context.getRegistry().bind("workOrderFilesToRead", incompleteFiles);
         // no new listing of the folder while files of the previous poll are still in a batch (unless it is stuck)
         context.getRegistry().bind("workOrderPollStrategy", new DefaultPollingConsumerPollStrategy() {
             @Override
@@ -108,9 +118,29 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * A duration: milliseconds ({@code 600000}), a number and unit ({@code 10m}, {@code 600s}, {@code 1m30s}), or
+     * ISO-8601 ({@code PT10M}); otherwise the start fails with one message naming the environment variable.
+     */
+    static long durationMs(String value, String variable) {
+        long ms = 0;
+        try {
+            ms = value.matches("\\d+") ? Long.parseLong(value)
+                    : value.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(value).toMillis()
+                    : TimeUtils.toMilliSeconds(value);
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        if (ms <= 0) {
+            throw new IllegalArgumentException(variable + " must be a positive duration (600000 ms, 10m, 600s or PT10M), not '" + value + "'");
+        }
+        return ms;
+    }
+
+    /** The files the inbound route reads (dotfiles are hidden from it). */
     private static long countJsonFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json") && !f.startsWith(".")).count();
         } catch (IOException e) {
             return -1;
         }

@@ -10,6 +10,7 @@ import org.springframework.amqp.core.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -131,7 +132,7 @@ class ProductsSyncTest extends ProductsTestSupport {
         element.put("Status", "Retired");
         publish(misspelled.toString());
 
-        List<String> reasons = new java.util.ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Message dead = deadLetter(20_000);
             assertThat(dead).isNotNull();
@@ -139,11 +140,13 @@ class ProductsSyncTest extends ProductsTestSupport {
             reasons.add(dead.getMessageProperties().getHeader("x-sync-error-reason"));
         }
         assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("message is not JSON"));
-        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("required property 'productId' not found")
-                .contains("required property 'productName' not found"));
-        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("$.productElements[0].Lenght: does not match the regex pattern")
-                .contains("Sconto MAX"));
-        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("Length").contains("Status"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("invalid product message: productId is missing; productName is missing; "
+                + "productElements[0].Lenght is missing; productElements[0].Procuct Element is missing; "));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("productElements[0].Lenght: does not match the regex pattern")
+                .contains("productElements[0].%Sconto MAX: does not match the regex pattern")
+                .contains("productElements[0].Startup Costo is missing"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("productElements[0].Lenght is missing")
+                .contains("productElements[0].Status: does not have a value in the enumeration"));
         assertThat(ivanti().findAll(getRequestedFor(urlPathMatching("/products.*")))).isEmpty();
         assertAcknowledged();
     }

@@ -54,6 +54,19 @@ class JsonRecordReaderTest {
         assertThatThrownBy(reader::next).isInstanceOf(InvalidInputException.class).hasMessageContaining("Invalid UTF-8");
     }
 
+    @Test
+    void skipsTheRestWithoutBuildingRecordsAndFailsWhereReadingWould() {
+        JsonRecordReader reader = reader("[{\"a\": [1, {\"b\": 2}]}, 3, {}]");
+        assertThat(reader.next()).isNotNull();
+        assertThat(reader.skipRest()).isEqualTo(2);
+        assertThat(reader.index()).isEqualTo(2);
+        assertThat(reader.next()).isNull();
+
+        JsonRecordReader broken = reader("[{\"a\": 1}, {\"a\": 2,, }]");
+        assertThatThrownBy(broken::skipRest).isInstanceOf(InvalidInputException.class).hasMessageContaining("malformed JSON at line 1");
+        assertThat(broken.index()).as("records passed before it broke").isZero();
+    }
+
     private JsonRecordReader reader(String json) {
         return new JsonRecordReader(mapper, new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,5 +1,6 @@
 package io.syncroutes.workorders;
 
+import io.syncroutes.shared.FilesAtRest;
 import io.syncroutes.shared.JsonSchemaValidator;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.Exchange;
@@ -51,7 +52,8 @@ class WorkOrderBatchReaderTest {
         });
         WorkOrderImport importer = new WorkOrderImport(JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"),
                 new WorkOrderTranslator(), tmp.resolve("done"), tmp.resolve("error"), 2,
-                new SyncState(ManagementFactory.getPlatformMBeanServer(), () -> null).flow("workorders-reader-test"), reader);
+                new SyncState(ManagementFactory.getPlatformMBeanServer(), () -> null).flow("workorders-reader-test"), reader,
+                new IncompleteFiles(new FilesAtRest(1000), 600_000));
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
         List<Integer> sizes = new ArrayList<>();

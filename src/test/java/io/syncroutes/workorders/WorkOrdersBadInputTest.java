@@ -32,20 +32,21 @@ class WorkOrdersBadInputTest extends SyncRoutesTestSupport {
     }
 
     @Test
-    void unparseableFilesGoToTheErrorFolderWithTheirReason() {
-        drop(dir("inbound"), "malformed.json", "{\"orderNo\": 1, \"summary\": ");
-        drop(dir("inbound"), "empty.json", "");
+    void unparseableFilesGoToTheErrorFolderWithTheirReasonAndNoneOfTheirRecords() {
+        // broken in the middle, not at the end (a file that ends early waits for the rest: WorkOrdersIncompleteFilesTest)
+        drop(dir("inbound"), "malformed.json", "[" + workOrder(4, "2025-01-01T00:00:00Z") + ", {\"orderNo\": 1, \"summary\": ]}]");
         drop(dir("inbound"), "trailing.json", workOrder(1, "2025-01-01T00:00:00Z") + " {}");
         byte[] latin1 = ("[" + workOrder(2, "2025-01-01T00:00:00Z") + ", "
                 + workOrder(3, "2025-01-01T00:00:00Z").put("summary", "Caf\u00e9 machine") + "]").getBytes(StandardCharsets.ISO_8859_1);
         drop(dir("inbound"), "latin1.json", latin1);
 
         assertFileRejected("malformed.json", "malformed JSON at line 1");
-        assertFileRejected("empty.json", "file is empty");
         assertFileRejected("trailing.json", "unexpected content after the top-level value");
         JsonNode latin1Error = assertFileRejected("latin1.json", "Invalid UTF-8");
         assertThat(latin1Error.get("recordsRead").asLong()).as("the record before the bad byte was read").isEqualTo(1);
+        assertThat(latin1Error.get("recordsUpserted").asLong()).as("and not imported").isZero();
         assertThat(dir("done")).isEmptyDirectory();
+        assertThat(workorders().countDocuments()).as("no record of a broken file is imported").isZero();
     }
 
     @Test

@@ -51,7 +51,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         for (int i = 1; i <= 300; i++) {
             drop(dir("inbound"), String.format("wo-%04d.json", i), workOrder(i, "2025-01-01T00:00:00Z").toString());
         }
-        drop(dir("inbound"), "wo-0150-broken.json", "{\"orderNo\": 9999, ");
+        drop(dir("inbound"), "wo-0150-broken.json", "{\"orderNo\": 9999, ]");
         drop(dir("inbound"), "wo-0151-invalid.json", workOrder(9998, "yesterday").toString());
         // files younger than a second are left for a later poll
         Thread.sleep(1100);
