@@ -49,10 +49,8 @@ class UnavailabilitiesSettingsTest {
     @Test
     void anUnusableUrlOrRetryCountIsNamed() {
         Map<String, String> props = base();
-        props.put("qargo.client-id", "local-client");
-        props.put("qargo.client-secret", "local-secret");
-        props.put("qargo.master.client-id", "master-client");
-        props.put("qargo.master.client-secret", "master-secret");
+        props.putAll(Map.of("qargo.client-id", "local-client", "qargo.client-secret", "local-secret",
+                "qargo.master.client-id", "master-client", "qargo.master.client-secret", "master-secret"));
         props.put("qargo.master.api-url", "api.qargo.io/v1");
         assertThatThrownBy(() -> app = RunningApp.start(props))
                 .hasStackTraceContaining("QARGO_MASTER_API_URL must start with http:// or https://, not 'api.qargo.io/v1'");
