@@ -183,7 +183,7 @@ public final class UnavailabilitiesSync {
     }
 
     /**
-     * A failure that stops the run (budget spent, Qargo unreachable, a token refused, asked to wait too long): during
+     * A failure that stops the run (budget spent, Qargo unreachable, no token given, asked to wait too long): during
      * a pair, it and the rest are deferred to the next run; before, the run ends with nothing changed. Returns the
      * line when the run ends here, else null.
      */
