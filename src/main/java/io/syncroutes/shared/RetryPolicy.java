@@ -55,10 +55,7 @@ public final class RetryPolicy implements Processor {
      * that failed, and the HTTP statuses 408, 429, 500, 502, 503, 504.
      */
     public boolean isTransient(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause == null) {
-            cause = exchange.getException();
-        }
+        Throwable cause = caught(exchange);
         HttpOperationFailedException http = Failures.find(cause, HttpOperationFailedException.class);
         if (http != null) {
             return TRANSIENT_STATUSES.contains(http.getStatusCode());
@@ -66,6 +63,16 @@ public final class RetryPolicy implements Processor {
         return Failures.find(cause, java.io.IOException.class) != null
                 || Failures.find(cause, java.util.concurrent.TimeoutException.class) != null
                 || Failures.findByName(cause, "io.vertx.core.http.HttpClosedException") != null;
+    }
+
+    /**
+     * Whether the failed call's {@code Retry-After} asks to wait longer than this policy's cap: for a caller that
+     * would rather stop and come back later than wait that long.
+     */
+    public boolean asksToWaitBeyondCap(Exchange exchange) {
+        HttpOperationFailedException http = Failures.find(caught(exchange), HttpOperationFailedException.class);
+        return http != null && retryAfter(header(http.getResponseHeaders(), "Retry-After"))
+                .filter(after -> after.compareTo(cap) > 0).isPresent();
     }
 
     /** The delay before attempt {@code retry} (1 = first retry), given the server's Retry-After if any. */
@@ -96,6 +103,11 @@ public final class RetryPolicy implements Processor {
             after = Duration.ZERO;
         }
         return Optional.of(after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after);
+    }
+
+    private static Throwable caught(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return cause != null ? cause : exchange.getException();
     }
 
     private static String header(Map<String, String> headers, String name) {

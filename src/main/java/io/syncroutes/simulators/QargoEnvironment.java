@@ -8,7 +8,9 @@ import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,14 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Qargo environment (tenant) of the {@link QargoSimulator}: its client credentials, the tokens issued to them,
- * its resources and unavailabilities, request counters and the failures a test asks for. Answers the API calls
+ * its fleet resources (Qargo's resources, {@code /resources/resource}: drivers, vehicles, trailers) and their
+ * unavailabilities, request counters and the failures a test asks for. Answers the API calls
  * made with one of its tokens.
  */
 public final class QargoEnvironment {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESOURCES = "/resources/resource";
-    /** The vehicle properties every resource carries, null unless it is that vehicle. */
+    /** The vehicle properties every fleet resource carries, null unless it is that vehicle. */
     private static final List<String> VEHICLES = List.of("truck", "van", "tractor");
     /** Filters of the resource list Qargo has and the simulator does not: refused rather than ignored. */
     private static final List<String> UNSIMULATED_RESOURCE_FILTERS = List.of("updated_after", "external_id", "external_id:in",
@@ -43,11 +46,15 @@ public final class QargoEnvironment {
     private final AtomicLong tokenRequests = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
+    private volatile int throttleAfter;
     private volatile int throttleNext;
     private volatile String retryAfter = "1";
     private volatile int resourcePageSize = 100;
     private volatile int unavailabilityPageSize = 50;
     private volatile Duration tokenLifetime = Duration.ofHours(1);
+    /** Tokens issued within the last hour, oldest first; Qargo issues 5 an hour, then answers 429. */
+    private final Deque<Instant> issued = new ArrayDeque<>();
+    private volatile int tokensPerHour = 5;
 
     QargoEnvironment(String name, String clientId, String secret) {
         this.name = name;
@@ -103,12 +110,23 @@ public final class QargoEnvironment {
 
     /** The next {@code count} API calls (not token requests) are answered 429 with {@code Retry-After: seconds}. */
     public void throttleNext(int count, String retryAfterSeconds) {
+        throttle(0, count, retryAfterSeconds);
+    }
+
+    /** After the next {@code after} API calls (not token requests), {@code count} are answered 429 with {@code Retry-After: seconds}. */
+    public synchronized void throttle(int after, int count, String retryAfterSeconds) {
         this.retryAfter = retryAfterSeconds;
+        this.throttleAfter = after;
         this.throttleNext = count;
     }
 
-    /** Every unavailability call about {@code resourceId} is answered {@code status} (0: no longer). */
-    public void failResource(String resourceId, int status) {
+    /** How many tokens the environment issues in any hour (Qargo: 5); a token request beyond is answered 429. */
+    public void tokensPerHour(int limit) {
+        this.tokensPerHour = limit;
+    }
+
+    /** Every unavailability call about the fleet resource {@code resourceId} is answered {@code status} (0: no longer). */
+    public void failFleetResource(String resourceId, int status) {
         if (status == 0) {
             failingResources.remove(resourceId);
         } else {
@@ -122,10 +140,10 @@ public final class QargoEnvironment {
     }
 
     /**
-     * Adds a resource; returns its id. Like Qargo, it carries {@code truck}, {@code van} and {@code tractor}, null
+     * Adds a fleet resource; returns its id. Like Qargo, it carries {@code truck}, {@code van} and {@code tractor}, null
      * unless the type is that vehicle; {@code licensePlate} (may be null) goes under the type's own key.
      */
-    public synchronized String addResource(String name, String type, Map<String, String> customFields, String licensePlate) {
+    public synchronized String addFleetResource(String name, String type, Map<String, String> customFields, String licensePlate) {
         String id = UUID.randomUUID().toString();
         ObjectNode resource = JSON.createObjectNode().put("id", id).put("name", name).put("type", type);
         ObjectNode fields = resource.putObject("custom_fields");
@@ -142,7 +160,7 @@ public final class QargoEnvironment {
         return id;
     }
 
-    public synchronized List<String> resourceIds() {
+    public synchronized List<String> fleetResourceIds() {
         return new ArrayList<>(resources.keySet());
     }
 
@@ -160,12 +178,12 @@ public final class QargoEnvironment {
         unavailabilities.get(resourceId).remove(id);
     }
 
-    /** Removes every unavailability of every resource (directly, not counted). */
+    /** Removes every unavailability of every fleet resource (directly, not counted). */
     public synchronized void clearUnavailabilities() {
         unavailabilities.values().forEach(Map::clear);
     }
 
-    /** The unavailabilities of a resource, copies. */
+    /** The unavailabilities of a fleet resource, copies. */
     public synchronized List<ObjectNode> unavailabilities(String resourceId) {
         return unavailabilities.getOrDefault(resourceId, Map.of()).values().stream().map(ObjectNode::deepCopy).toList();
     }
@@ -188,10 +206,19 @@ public final class QargoEnvironment {
         return tokens.containsKey(token);
     }
 
-    /** A token request with this environment's credentials. */
-    Reply token() {
+    /** A token request with this environment's credentials: a token, or 429 when the hour's tokens are issued. */
+    synchronized Reply token() {
         requests.incrementAndGet();
         tokenRequests.incrementAndGet();
+        Instant now = Instant.now();
+        while (!issued.isEmpty() && !issued.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+            issued.removeFirst();
+        }
+        if (issued.size() >= tokensPerHour) {
+            long wait = Math.max(1, Duration.between(now, issued.peekFirst().plus(Duration.ofHours(1))).toSeconds());
+            return new Reply(429, "{\"error\":\"Rate limit exceeded\"}", String.valueOf(wait));
+        }
+        issued.addLast(now);
         String token = UUID.randomUUID().toString();
         tokens.put(token, Instant.now().plus(tokenLifetime));
         return Reply.of(200, JSON.createObjectNode().put("access_token", token).put("token_type", "Bearer")
@@ -205,7 +232,9 @@ public final class QargoEnvironment {
         if (expiry == null || !Instant.now().isBefore(expiry)) {
             return Reply.of(401, "{\"detail\": \"Not authenticated\"}");
         }
-        if (throttleNext > 0) {
+        if (throttleAfter > 0) {
+            throttleAfter--;
+        } else if (throttleNext > 0) {
             throttleNext--;
             throttled.incrementAndGet();
             return new Reply(429, "{\"error\":\"Rate limit exceeded\"}", retryAfter);

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * token it carries ({@code GET /resources/resource} and {@code GET|POST|PUT|DELETE
  * /resources/resource/{id}/unavailability[/{id}]}, cursor pages {@code items}, {@code next_cursor}). Datetimes,
  * cursors, validation errors and null vehicle fields as Qargo's FastAPI service has them ({@link QargoEnvironment}).
- * Keeps everything in memory; can answer 429 + Retry-After, fail one resource's calls, or revoke tokens on demand.
- * Used by the tests, the benchmark and the demo.
+ * Keeps everything in memory; issues 5 tokens an hour per environment (then 429, as Qargo); can answer 429 +
+ * Retry-After, fail one fleet resource's calls (a fleet resource is what Qargo calls a resource: a driver, vehicle
+ * or trailer), or revoke tokens on demand. Used by the tests, the benchmark and the demo.
  */
 public final class QargoSimulator extends HttpSimulator {
 
@@ -131,25 +132,26 @@ public final class QargoSimulator extends HttpSimulator {
     }
 
     /**
-     * Fills both environments with the same {@code resources} (different ids; drivers matched by employee number,
-     * trucks by license plate written differently, vans, whose license plate is null, by name) and gives each master resource 0 to
-     * {@code maxUnavailabilities} unavailabilities this year. The local environment starts with none.
+     * Fills both environments with the same {@code resources} fleet resources (different ids; drivers matched by
+     * employee number, trucks by license plate written differently, vans, whose license plate is null, by name) and
+     * gives each master one 0 to {@code maxUnavailabilities} unavailabilities this year. The local environment
+     * starts with none.
      */
     public void seed(Random random, int resources, int maxUnavailabilities, int year) {
         for (int i = 0; i < resources; i++) {
             String masterId;
             switch (i % 3) {
                 case 0 -> {
-                    masterId = master.addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
-                    local.addResource("driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+                    masterId = master.addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+                    local.addFleetResource("driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
                 }
                 case 1 -> {
-                    masterId = master.addResource("Truck " + i, "TRUCK", Map.of(), "1-AB " + i);
-                    local.addResource("Truck no. " + i, "TRUCK", Map.of(), "1-ab " + i);
+                    masterId = master.addFleetResource("Truck " + i, "TRUCK", Map.of(), "1-AB " + i);
+                    local.addFleetResource("Truck no. " + i, "TRUCK", Map.of(), "1-ab " + i);
                 }
                 default -> {
-                    masterId = master.addResource("Van " + i, "VAN", Map.of(), null);
-                    local.addResource(" van " + i + " ", "VAN", Map.of(), null);
+                    masterId = master.addFleetResource("Van " + i, "VAN", Map.of(), null);
+                    local.addFleetResource(" van " + i + " ", "VAN", Map.of(), null);
                 }
             }
             int count = random.nextInt(maxUnavailabilities + 1);
@@ -160,12 +162,12 @@ public final class QargoSimulator extends HttpSimulator {
     }
 
     /**
-     * Changes about {@code share} of the master's resources: each picked one gets one unavailability added,
+     * Changes about {@code share} of the master's fleet resources: each picked one gets one unavailability added,
      * moved or removed. Returns how many were changed.
      */
     public int churn(Random random, double share, int year) {
         int changed = 0;
-        for (String resourceId : master.resourceIds()) {
+        for (String resourceId : master.fleetResourceIds()) {
             if (random.nextDouble() >= share) {
                 continue;
             }
@@ -185,7 +187,7 @@ public final class QargoSimulator extends HttpSimulator {
         return changed;
     }
 
-    /** Changes about {@code share} of the master's resources with the simulator's own random source, this year (the demo's feeder). */
+    /** Changes about {@code share} of the master's fleet resources with the simulator's own random source, this year (the demo's feeder). */
     public int changeMasterData(double share) {
         return churn(demoRandom, share, LocalDate.now(ZoneOffset.UTC).getYear());
     }

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 public final class MongoTokenStore implements TokenStore {
 
+    /** The collection (in MONGO_DATABASE) keeping both environments' tokens. */
+    static final String COLLECTION = "qargo_tokens";
     private static final Logger LOG = LoggerFactory.getLogger(MongoTokenStore.class);
 
     private final MongoCollection<Document> collection;

@@ -15,10 +15,10 @@ final class RequestBudget {
     }
 
     /** Takes one request from the budget, or stops the run when it is spent. */
-    void take() throws QargoException.BudgetExhausted {
+    void take() throws BudgetSpentException {
         if (used.incrementAndGet() > limit) {
             used.decrementAndGet();
-            throw new QargoException.BudgetExhausted("request budget of " + limit + " for the " + environment + " environment spent");
+            throw new BudgetSpentException("request budget of " + limit + " for the " + environment + " environment spent");
         }
     }
 

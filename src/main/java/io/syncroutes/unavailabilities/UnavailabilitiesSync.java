@@ -1,58 +1,51 @@
 package io.syncroutes.unavailabilities;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.SyncStats;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * One sync run of resource unavailabilities from the master Qargo environment to the local one, in three steps the
- * route calls: {@link #plan} (list and match resources), {@link #syncResource} (per matched pair: read both sides in
- * the window, create/update/delete locally), {@link #finish} (one log line, flow state). Never writes to the master.
+ * One sync run of fleet resource unavailabilities from the master Qargo environment to the local one, as the steps
+ * of {@code routes/unavailabilities.camel.yaml} (bean {@code unavailabilitiesSync}): {@link #begin}, {@link #match},
+ * {@link #pairs}, per pair {@link #readPair} and {@link #diff}, then {@link #finish}; a failure ends in
+ * {@link #stopped} or {@link #failed} ({@link UnavailabilitiesFailures} words it). Never writes to the master.
  */
 public final class UnavailabilitiesSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnavailabilitiesSync.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Exchange property holding the run in progress. */
-    public static final String RUN = "unavailabilitiesRun";
-    private static final String[] COUNTERS = {"matched", "unmatched", "ambiguous", "created", "updated", "deleted", "unchanged",
-        "errors", "deferred", "requests"};
-    private static final String RESOURCES = "/resources/resource";
+    private static final String FLEET = "/resources/resource";
 
-    private final QargoClient master;
-    private final QargoClient local;
-    private final ResourceMatcher matcher;
-    private final java.util.function.Supplier<Instant> from;
+    private final QargoConnection master;
+    private final QargoConnection local;
+    private final FleetMatcher matcher;
+    private final Supplier<Instant> from;
     private final Instant to;
     private final boolean dryRun;
     private final int budgetPerEnvironment;
     private final FlowState state;
+    private final UnavailabilitiesFailures failures;
     private final AtomicBoolean running = new AtomicBoolean();
-    /** The local resource the next run starts with (where a run stopped on its budget), or null. */
+    /** The local fleet resource the next run starts with (where a run stopped), or null. */
     private volatile String resumeFrom;
-    /** Matched resources the last run did not reach (its budget ran out): the flow's lag. */
+    /** Matched pairs the last run did not reach (it stopped): the flow's lag. */
     private volatile long lastDeferred;
 
-    public UnavailabilitiesSync(QargoClient master, QargoClient local, ResourceMatcher matcher, java.util.function.Supplier<Instant> from, Instant to,
-                                boolean dryRun, int budgetPerEnvironment, FlowState state) {
+    UnavailabilitiesSync(QargoConnection master, QargoConnection local, FleetMatcher matcher, Supplier<Instant> from, Instant to,
+                         boolean dryRun, int budgetPerEnvironment, FlowState state, UnavailabilitiesFailures failures) {
         this.master = master;
         this.local = local;
         this.matcher = matcher;
@@ -60,158 +53,112 @@ public final class UnavailabilitiesSync {
         this.to = to;
         this.dryRun = dryRun;
         this.budgetPerEnvironment = budgetPerEnvironment;
-        this.state = state.lag("matched resources the last run did not reach (request budget)", () -> lastDeferred);
-    }
-
-    /** The state of one run, kept on the exchange while the route goes through the matched pairs. */
-    public static final class Run {
-        final SyncStats stats = new SyncStats("unavailabilities", "unavailabilities run", COUNTERS);
-        final RequestBudget masterBudget;
-        final RequestBudget localBudget;
-        final long tokensBefore;
-        final List<String> unmatched = new ArrayList<>();
-        final List<String> ambiguous = new ArrayList<>();
-        volatile String stoppedAt;
-        volatile String stopReason;
-
-        Run(int budget, long tokensBefore) {
-            masterBudget = new RequestBudget("master", budget);
-            localBudget = new RequestBudget("local", budget);
-            this.tokensBefore = tokensBefore;
-        }
-
-        public SyncStats stats() {
-            return stats;
-        }
+        this.failures = failures;
+        this.state = state.lag("matched fleet resources the last run did not reach (it stopped)", () -> lastDeferred);
     }
 
     public boolean isRunning() {
         return running.get();
     }
 
-    /** Lists and matches the resources of both environments; the body becomes the matched pairs to go through. */
-    public List<ResourceMatcher.Pair> plan(Exchange exchange) throws IOException, InterruptedException {
+    /** Starts a run (one at a time): its state on the exchange, and the fleet resources of both sides to read. */
+    public void begin(Exchange exchange) throws RunInProgressException {
         if (!running.compareAndSet(false, true)) {
-            throw new QargoException.RunInProgress();
+            throw new RunInProgressException();
         }
-        Run run = new Run(budgetPerEnvironment, tokens());
-        exchange.setProperty(RUN, run);
+        UnavailabilitiesRun run = new UnavailabilitiesRun(budgetPerEnvironment, tokens());
+        exchange.setProperty(UnavailabilitiesRun.PROPERTY, run);
         exchange.setProperty(SyncStats.PROPERTY, run.stats);
-        List<JsonNode> masters = master.list(RESOURCES, Map.of(), run.masterBudget);
-        List<JsonNode> locals = local.list(RESOURCES, Map.of(), run.localBudget);
-        ResourceMatcher.Result result = matcher.match(locals, masters);
+        run.reads = new PagedReads(List.of(new PagedReads.Source("master", FLEET, Map.of()),
+                new PagedReads.Source("local", FLEET, Map.of())));
+    }
+
+    /** Matches the local fleet resources to the master ones; the pairs start where the last run stopped. */
+    public void match(Exchange exchange) {
+        UnavailabilitiesRun run = run(exchange);
+        FleetMatcher.Result result = matcher.match(run.reads.items(1), run.reads.items(0));
         run.stats.add("matched", result.pairs().size()).add("unmatched", result.unmatched().size())
                 .add("ambiguous", result.ambiguous().size());
         run.unmatched.addAll(result.unmatched());
         run.ambiguous.addAll(result.ambiguous());
-        List<ResourceMatcher.Pair> pairs = result.pairs();
-        String resume = resumeFrom;
-        if (resume != null) {
-            for (int i = 0; i < pairs.size(); i++) {
-                if (pairs.get(i).localId().equals(resume)) {
-                    List<ResourceMatcher.Pair> rotated = new ArrayList<>(pairs.subList(i, pairs.size()));
-                    rotated.addAll(pairs.subList(0, i));
-                    pairs = rotated;
-                    break;
-                }
+        List<FleetMatcher.Pair> pairs = result.pairs();
+        for (int i = 0; i < pairs.size(); i++) {
+            if (pairs.get(i).localId().equals(resumeFrom)) {
+                List<FleetMatcher.Pair> rotated = new ArrayList<>(pairs.subList(i, pairs.size()));
+                rotated.addAll(pairs.subList(0, i));
+                pairs = rotated;
+                break;
             }
         }
-        return pairs;
+        run.pairs(pairs);
     }
 
-    /** Makes the local unavailabilities of one matched pair equal to the master's (within the window). */
-    public void syncResource(Exchange exchange) throws IOException, InterruptedException {
-        Run run = exchange.getProperty(RUN, Run.class);
-        ResourceMatcher.Pair pair = exchange.getMessage().getBody(ResourceMatcher.Pair.class);
-        if (run.stoppedAt == null && (exchange.getContext().isStopping() || Thread.currentThread().isInterrupted())) {
-            run.stoppedAt = pair.localId();
-            run.stopReason = "the app is stopping";
-        }
-        if (run.stoppedAt != null) {
-            run.stats.increment("deferred");
-            return;
-        }
-        try {
-            syncPair(run, pair);
-        } catch (QargoException.BudgetExhausted | QargoException.Unreachable e) {
-            run.stoppedAt = pair.localId();
-            run.stopReason = e.getMessage();
-            run.stats.increment("deferred");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.stoppedAt = pair.localId();
-            run.stopReason = "interrupted (the app is stopping)";
-            run.stats.increment("deferred");
-        }
+    /** The matched pairs, one at a time, until the run stops (a failure stopped it, or the app is stopping). */
+    public Iterator<FleetMatcher.Pair> pairs(Exchange exchange) {
+        UnavailabilitiesRun run = run(exchange);
+        CamelContext context = exchange.getContext();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                if (run.hasNextPair() && (context.isStopping() || Thread.currentThread().isInterrupted())) {
+                    run.stop(true, "the app is stopping");
+                }
+                return run.hasNextPair();
+            }
+
+            @Override
+            public FleetMatcher.Pair next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return run.nextPair();
+            }
+        };
     }
 
-    private void syncPair(Run run, ResourceMatcher.Pair pair) throws IOException, InterruptedException {
+    /** The unavailabilities of the pair in progress to read: the master's, then the local's, in the window. */
+    public void readPair(Exchange exchange) {
+        UnavailabilitiesRun run = run(exchange);
+        FleetMatcher.Pair pair = run.current();
         Map<String, String> window = new LinkedHashMap<>();
         window.put("start_time", from.get().toString());
         if (to != null) {
             window.put("end_time", to.toString());
         }
-        List<JsonNode> masterItems = master.list(RESOURCES + "/" + pair.masterId() + "/unavailability", window, run.masterBudget);
-        List<JsonNode> localItems = local.list(RESOURCES + "/" + pair.localId() + "/unavailability", window, run.localBudget);
-        Map<String, JsonNode> localByMaster = new LinkedHashMap<>();
-        List<JsonNode> surplus = new ArrayList<>();
-        for (JsonNode item : localItems) {
-            String externalId = item.hasNonNull("external_id") ? item.get("external_id").asText() : null;
-            if (externalId == null || externalId.isBlank()) {
-                continue; // entered locally, not ours
-            }
-            if (localByMaster.putIfAbsent(externalId, item) != null) {
-                surplus.add(item); // a second copy of the same master unavailability
-            }
-        }
-        Set<String> masterIds = new HashSet<>();
-        String base = RESOURCES + "/" + pair.localId() + "/unavailability";
-        for (JsonNode wanted : masterItems) {
-            String masterId = wanted.path("id").asText();
-            masterIds.add(masterId);
-            JsonNode existing = localByMaster.get(masterId);
-            if (existing == null) {
-                write(run, pair, "created", "POST", base, body(wanted), "create " + masterId);
-            } else if (!same(existing, wanted)) {
-                write(run, pair, "updated", "PUT", base + "/" + existing.path("id").asText(), body(wanted), "update " + existing.path("id").asText());
+        run.reads = new PagedReads(List.of(new PagedReads.Source("master", unavailabilities(pair.masterId()), window),
+                new PagedReads.Source("local", unavailabilities(pair.localId()), window)));
+    }
+
+    /** The local writes that make the pair's local unavailabilities equal to the master's (a dry run logs them instead). */
+    public void diff(Exchange exchange) {
+        UnavailabilitiesRun run = run(exchange);
+        FleetMatcher.Pair pair = run.current();
+        List<JsonNode> masters = run.reads.items(0);
+        List<JsonNode> locals = run.reads.items(1);
+        UnavailabilityDiff.Result diff = UnavailabilityDiff.of(unavailabilities(pair.localId()), masters, locals);
+        run.stats.add("unchanged", diff.unchanged());
+        run.writes.clear();
+        for (UnavailabilityDiff.Write write : diff.writes()) {
+            if (dryRun) {
+                JsonNode body = write.call().body();
+                LOG.info("dry run: would {} on local fleet resource {} ({}){}", write.what(), pair.label(), pair.localId(),
+                        body == null ? "" : ": " + body);
+                run.stats.increment(write.counter());
             } else {
-                run.stats.increment("unchanged");
+                run.writes.add(write);
             }
         }
-        localByMaster.values().stream().filter(item -> !masterIds.contains(item.get("external_id").asText())).forEach(surplus::add);
-        for (JsonNode gone : surplus) {
-            write(run, pair, "deleted", "DELETE", base + "/" + gone.path("id").asText(), null, "delete " + gone.path("id").asText());
-        }
-    }
-
-    private void write(Run run, ResourceMatcher.Pair pair, String counter, String method, String path, JsonNode body, String what)
-            throws IOException, InterruptedException {
-        if (dryRun) {
-            LOG.info("dry run: would {} on local resource {} ({}){}", what, pair.label(), pair.localId(), body == null ? "" : ": " + body);
-        } else {
-            local.call(method, path, body, run.localBudget);
-        }
-        run.stats.increment(counter);
-    }
-
-    /** A failed resource: counted, remembered with its reason; the others go on. */
-    public void failed(Exchange exchange) {
-        Run run = exchange.getProperty(RUN, Run.class);
-        ResourceMatcher.Pair pair = exchange.getMessage().getBody(ResourceMatcher.Pair.class);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = cause == null ? "unknown" : cause.getMessage();
-        run.stats.increment("errors");
-        run.stats.error(pair.label() + " (" + pair.localId() + ")", reason);
     }
 
     /** Ends the run: one log line, the flow state, and where the next run starts. Returns the line. */
     public String finish(Exchange exchange) {
-        Run run = exchange.getProperty(RUN, Run.class);
+        UnavailabilitiesRun run = run(exchange);
         try {
-            run.stats.add("requests", run.masterBudget.used() + run.localBudget.used() + (tokens() - run.tokensBefore));
+            run.stats.add("deferred", run.deferred());
+            run.stats.add("requests", run.requests() + (tokens() - run.tokensBefore));
             run.stats.finish();
-            resumeFrom = run.stoppedAt;
-            lastDeferred = run.stats.get("deferred");
+            resumeFrom = run.resumeFrom();
+            lastDeferred = run.deferred();
             StringBuilder line = new StringBuilder(dryRun ? "DRY RUN (nothing written) " : "").append(run.stats.summary());
             if (!run.unmatched.isEmpty()) {
                 line.append(" unmatched=").append(first(run.unmatched));
@@ -219,12 +166,12 @@ public final class UnavailabilitiesSync {
             if (!run.ambiguous.isEmpty()) {
                 line.append(" ambiguous=").append(first(run.ambiguous));
             }
-            if (run.stoppedAt != null) {
-                line.append(" stopped: ").append(run.stopReason).append("; the rest resumes next run");
+            if (run.stopped()) {
+                line.append(" stopped: ").append(run.stopReason()).append("; the rest resumes next run");
             }
             state.runFinished(run.stats);
             String text = line.toString();
-            if (run.stats.get("errors") > 0 || run.stoppedAt != null) {
+            if (run.stats.get("errors") > 0 || run.stopped()) {
                 LOG.warn(text);
             } else {
                 LOG.info(text);
@@ -236,17 +183,47 @@ public final class UnavailabilitiesSync {
     }
 
     /**
-     * A run that could not start or list the resources (Qargo unreachable, budget spent while listing): one line,
-     * nothing written, the last run and totals left as they were. Returns the line.
+     * A failure that stops the run (budget spent, Qargo unreachable, no token given, asked to wait too long): during
+     * a pair, it and the rest are deferred to the next run; before, the run ends with nothing changed. Returns the
+     * line when the run ends here, else null.
      */
-    public String aborted(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause instanceof QargoException.RunInProgress) {
+    public String stopped(Exchange exchange) {
+        UnavailabilitiesRun run = run(exchange);
+        String reason = failures.stopReason(exchange);
+        if (run == null || run.current() == null) {
+            return aborted(reason);
+        }
+        run.stop(false, reason);
+        return null;
+    }
+
+    /**
+     * Any other failure: during a pair, that pair is one error (still rate-limited after the retries: the run stops);
+     * before, the run ends with nothing changed (or is skipped: one is in progress). Returns the line when the run
+     * ends here, else null.
+     */
+    public String failed(Exchange exchange) {
+        if (failures.runInProgress(exchange)) {
             LOG.info("unavailabilities: a run is in progress; this one is skipped");
             return "skipped: a run is in progress";
         }
+        if (failures.stillRateLimited(exchange)) {
+            return stopped(exchange);
+        }
+        UnavailabilitiesRun run = run(exchange);
+        String reason = failures.reason(exchange);
+        if (run == null || run.current() == null) {
+            return aborted(reason);
+        }
+        FleetMatcher.Pair pair = run.current();
+        run.stats.increment("errors");
+        run.stats.error(pair.label() + " (" + pair.localId() + ")", reason);
+        return null;
+    }
+
+    /** A run that could not start or read the fleet resources: one line, nothing written, the last run and totals left as they were. */
+    private String aborted(String reason) {
         try {
-            String reason = cause == null ? "unknown" : cause.getMessage();
             String line = "unavailabilities run aborted, nothing changed: " + reason;
             LOG.warn(line);
             state.error("run", reason);
@@ -257,45 +234,18 @@ public final class UnavailabilitiesSync {
     }
 
     private long tokens() {
-        return master.token().fetches() + (local.token() == master.token() ? 0 : local.token().fetches());
+        return master.tokenFetches() + local.tokenFetches();
+    }
+
+    private static String unavailabilities(String fleetResourceId) {
+        return FLEET + "/" + fleetResourceId + "/unavailability";
+    }
+
+    private static UnavailabilitiesRun run(Exchange exchange) {
+        return exchange.getProperty(UnavailabilitiesRun.PROPERTY, UnavailabilitiesRun.class);
     }
 
     private static String first(List<String> names) {
         return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
-    }
-
-    /** The local body of a master unavailability: its fields, and its id as external_id. */
-    static ObjectNode body(JsonNode master) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("external_id", master.path("id").asText());
-        body.set("start_time", master.get("start_time"));
-        body.set("end_time", master.hasNonNull("end_time") ? master.get("end_time") : null);
-        body.set("reason", master.get("reason"));
-        body.set("description", master.hasNonNull("description") ? master.get("description") : null);
-        return body;
-    }
-
-    /** Whether a local unavailability already equals its master: instants compared, not their text. */
-    static boolean same(JsonNode local, JsonNode master) {
-        return Objects.equals(instant(local, "start_time"), instant(master, "start_time"))
-                && Objects.equals(instant(local, "end_time"), instant(master, "end_time"))
-                && Objects.equals(text(local, "reason"), text(master, "reason"))
-                && Objects.equals(text(local, "description"), text(master, "description"));
-    }
-
-    private static Object instant(JsonNode node, String field) {
-        String value = text(node, field);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            return value; // unreadable: compared as text, so a difference still shows
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        return node.hasNonNull(field) ? node.get(field).asText() : null;
     }
 }

@@ -141,8 +141,8 @@ public final class UnavailabilitiesBench {
      */
     private static LowerBound lowerBound(QargoSimulator qargo, int tokens) {
         List<Read> reads = new ArrayList<>();
-        List<String> masters = qargo.master().resourceIds();
-        List<String> locals = qargo.local().resourceIds();
+        List<String> masters = qargo.master().fleetResourceIds();
+        List<String> locals = qargo.local().fleetResourceIds();
         pages(reads, qargo, qargo.master(), "/resources/resource", masters.size(), RESOURCE_PAGE);
         pages(reads, qargo, qargo.local(), "/resources/resource", locals.size(), RESOURCE_PAGE);
         int writes = 0;
@@ -224,7 +224,7 @@ public final class UnavailabilitiesBench {
             // as many idempotent writes: each local unavailability PUT back unchanged
             String localApi = qargo.apiUrl();
             int done = 0;
-            for (String resource : qargo.local().resourceIds()) {
+            for (String resource : qargo.local().fleetResourceIds()) {
                 for (ObjectNode item : qargo.local().unavailabilities(resource)) {
                     if (done++ >= writes) {
                         return;

@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A run stops cleanly when its request budget per environment is spent (no request beyond it), and the next run
- * resumes with the resources the last one did not reach.
+ * resumes with the fleet resources the last one did not reach.
  */
 class UnavailabilitiesBudgetTest extends UnavailabilitiesTestSupport {
 
@@ -28,12 +28,12 @@ class UnavailabilitiesBudgetTest extends UnavailabilitiesTestSupport {
     void aSpentBudgetStopsTheRunAndTheNextRunResumes() throws Exception {
         List<String> locals = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            String master = master().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
-            locals.add(local().addResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
+            String master = master().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+            locals.add(local().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
             master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
         }
 
-        // local: 1 resource page + 2 per resource (read, create): the budget of 6 covers two resources
+        // local: 1 fleet page + 2 per fleet resource (read, create): the budget of 6 covers two of them
         String first = runNow();
         assertThat(counter(first, "created")).isEqualTo(2);
         assertThat(counter(first, "deferred")).isEqualTo(2);

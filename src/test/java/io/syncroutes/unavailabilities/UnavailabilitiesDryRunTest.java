@@ -24,8 +24,8 @@ class UnavailabilitiesDryRunTest extends UnavailabilitiesTestSupport {
 
     @Test
     void dryRunWritesNothing() throws Exception {
-        String master = master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
-        String local = local().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String master = master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String local = local().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
         String changed = master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", "new", null));
         master().putUnavailability(master, unavailability(null, "2025-07-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
         local().putUnavailability(local, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", "old", changed));

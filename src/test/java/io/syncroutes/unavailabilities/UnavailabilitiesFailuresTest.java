@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Failures during a run: 429 with Retry-After is waited out and the run completes; a resource answered 500 (after
+ * Failures during a run: 429 with Retry-After is waited out and the run completes; a fleet resource answered 500 (after
  * its retries) is one error while the others are synced; a token Qargo no longer accepts (401) is replaced by
  * exactly one new one; a Qargo that is down ends the run at once with one line, nothing written and the last run
  * and totals unchanged.
@@ -32,11 +32,11 @@ class UnavailabilitiesFailuresTest extends UnavailabilitiesTestSupport {
     }
 
     @Test
-    void aResourceAnswered500IsOneErrorWhileTheOthersAreSynced() throws Exception {
+    void aFleetResourceAnswered500IsOneErrorWhileTheOthersAreSynced() throws Exception {
         String[] failing = pair("Bob", "E-2");
         String[] first = pair("Alice", "E-1");
         String[] last = pair("Carol", "E-3");
-        local().failResource(failing[1], 500);
+        local().failFleetResource(failing[1], 500);
 
         String line = runNow();
 
@@ -48,7 +48,7 @@ class UnavailabilitiesFailuresTest extends UnavailabilitiesTestSupport {
         assertThat(flowState().getRecentErrors().keySet().iterator().next()).startsWith("Bob");
         assertThat(flowState().getRecentErrors().values().iterator().next()).contains("answered 500");
 
-        local().failResource(failing[1], 0);
+        local().failFleetResource(failing[1], 0);
         String next = runNow();
         assertThat(counter(next, "created")).isEqualTo(1);
         assertThat(counter(next, "unchanged")).isEqualTo(2);
@@ -93,8 +93,8 @@ class UnavailabilitiesFailuresTest extends UnavailabilitiesTestSupport {
 
     /** A master and a local driver with the same employee number, the master one with one unavailability. */
     private String[] pair(String name, String employee) {
-        String master = master().addResource(name, "DRIVER", Map.of("employeenumber", employee), null);
-        String local = local().addResource(name, "DRIVER", Map.of("employeenumber", employee), null);
+        String master = master().addFleetResource(name, "DRIVER", Map.of("employeenumber", employee), null);
+        String local = local().addFleetResource(name, "DRIVER", Map.of("employeenumber", employee), null);
         master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", "2025-06-03T00:00:00Z", "DRIVER_HOLIDAY", name, null));
         return new String[] {master, local};
     }

@@ -49,8 +49,8 @@ class UnavailabilitiesQargoApiTest {
 
     @Test
     void oneTokenEndpointTellsTheEnvironmentsApartByTheirCredentials() throws Exception {
-        String masterDriver = qargo.master().addResource("Master driver", "DRIVER", Map.of(), null);
-        String localDriver = qargo.local().addResource("Local driver", "DRIVER", Map.of(), null);
+        String masterDriver = qargo.master().addFleetResource("Master driver", "DRIVER", Map.of(), null);
+        String localDriver = qargo.local().addFleetResource("Local driver", "DRIVER", Map.of(), null);
 
         assertThat(qargo.master().tokenRequests()).isEqualTo(1);
         assertThat(qargo.local().tokenRequests()).isEqualTo(1);
@@ -72,7 +72,7 @@ class UnavailabilitiesQargoApiTest {
 
     @Test
     void theDatetimeFormsQargosClientsSendAreAccepted() throws Exception {
-        String driver = qargo.local().addResource("Driver", "DRIVER", Map.of(), null);
+        String driver = qargo.local().addFleetResource("Driver", "DRIVER", Map.of(), null);
         qargo.local().putUnavailability(driver, unavailability(null, "2024-12-01T00:00:00Z", "2024-12-05T00:00:00Z", "DRIVER_OTHER", "before", null));
         qargo.local().putUnavailability(driver, unavailability(null, "2025-01-05T00:00:00Z", "2025-01-05T11:00:00Z", "DRIVER_OTHER", "morning", null));
         qargo.local().putUnavailability(driver, unavailability(null, "2025-03-01T00:00:00Z", null, "DRIVER_SICKNESS", "open", null));
@@ -96,7 +96,7 @@ class UnavailabilitiesQargoApiTest {
 
     @Test
     void datetimesAStrictServerRefusesAreAnswered422AsFastApiAnswers() throws Exception {
-        String driver = qargo.local().addResource("Driver", "DRIVER", Map.of(), null);
+        String driver = qargo.local().addFleetResource("Driver", "DRIVER", Map.of(), null);
         String list = "/resources/resource/" + driver + "/unavailability";
 
         // a "+" left unencoded is a space to the server: "2025-01-01T00:00:00 00:00" is no datetime
@@ -121,8 +121,8 @@ class UnavailabilitiesQargoApiTest {
     @Test
     void aCursorContinuesItsQueryWithOrWithoutItsFiltersAndIsRefusedForAnotherQuery() throws Exception {
         qargo.local().pageSizes(1, 2);
-        String driver = qargo.local().addResource("Driver", "DRIVER", Map.of(), null);
-        String other = qargo.local().addResource("Other", "DRIVER", Map.of(), null);
+        String driver = qargo.local().addFleetResource("Driver", "DRIVER", Map.of(), null);
+        String other = qargo.local().addFleetResource("Other", "DRIVER", Map.of(), null);
         qargo.local().putUnavailability(driver, unavailability(null, "2024-06-01T00:00:00Z", "2024-06-02T00:00:00Z", "DRIVER_OTHER", "old", null));
         for (int i = 1; i <= 5; i++) {
             qargo.local().putUnavailability(driver, unavailability(null, "2025-0" + i + "-01T00:00:00Z", "2025-0" + i + "-02T00:00:00Z",
@@ -158,7 +158,7 @@ class UnavailabilitiesQargoApiTest {
 
     @Test
     void bodiesAreReadAsQargoReadsThemAndRefusedWithFastApisDetail() throws Exception {
-        String driver = qargo.local().addResource("Driver", "DRIVER", Map.of(), null);
+        String driver = qargo.local().addFleetResource("Driver", "DRIVER", Map.of(), null);
         String list = "/resources/resource/" + driver + "/unavailability";
 
         HttpResponse<String> created = send("POST", list, "{\"start_time\": \"2025-01-08 08:00:00+02:00\", \"end_time\": null, "
@@ -189,9 +189,9 @@ class UnavailabilitiesQargoApiTest {
 
     @Test
     void resourcesCarryTheirVehicleFieldsNullRatherThanLeavingThemOut() throws Exception {
-        qargo.local().addResource("Driver", "DRIVER", Map.of("employeenumber", "E-1"), null);
-        qargo.local().addResource("Truck", "TRUCK", Map.of(), "1-ABC-123");
-        qargo.local().addResource("Van", "VAN", Map.of(), null);
+        qargo.local().addFleetResource("Driver", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        qargo.local().addFleetResource("Truck", "TRUCK", Map.of(), "1-ABC-123");
+        qargo.local().addFleetResource("Van", "VAN", Map.of(), null);
 
         JsonNode items = JSON.readTree(get("/resources/resource", localToken).body()).get("items");
 

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Secrets never show: with DEBUG on for the app and Camel's error handling, through runs with a rejected token, a
- * failing resource and retries, the log (formatted as the app formats it) and /observe/sync hold neither client
+ * failing fleet resource and retries, the log (formatted as the app formats it) and /observe/sync hold neither client
  * secret, nor their Basic credentials, nor any token Qargo issued, even when a careless library logs one.
  */
 class UnavailabilitiesSecretMaskingTest extends UnavailabilitiesTestSupport {
@@ -37,13 +37,13 @@ class UnavailabilitiesSecretMaskingTest extends UnavailabilitiesTestSupport {
 
     @Test
     void noSecretOrTokenInTheLogOrSyncState() throws Exception {
-        String master = master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
-        String local = local().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String master = master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String local = local().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
         master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
         runNow();
         master().revokeTokens();
         local().revokeTokens();
-        local().failResource(local, 503);
+        local().failFleetResource(local, 503);
         runNow();
 
         List<String> tokens = new ArrayList<>();

@@ -44,10 +44,10 @@ class UnavailabilitiesSeparateHostsTest extends UnavailabilitiesTestSupport {
     @Test
     void theMasterIsReadOnItsOwnHostAndTheLocalWrittenOnItsOwn() throws Exception {
         // the master's data only on the master host; the local host's master environment is empty
-        String masterDriver = masterHost().master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String masterDriver = masterHost().master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
         String masterId = masterHost().master().putUnavailability(masterDriver,
                 unavailability(null, "2025-06-01T00:00:00Z", "2025-06-03T00:00:00Z", "DRIVER_HOLIDAY", "from the master host", null));
-        String localDriver = local().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String localDriver = local().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
 
         String line = runNow();
 
@@ -61,7 +61,7 @@ class UnavailabilitiesSeparateHostsTest extends UnavailabilitiesTestSupport {
         assertThat(local().tokenRequests()).isEqualTo(1);
         assertThat(masterHost().local().requests()).as("nothing local on the master host").isZero();
         assertThat(master().requests()).as("nothing master on the local host").isZero();
-        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoClient.class)).hasToString("Qargo master " + masterHost().apiUrl());
-        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoClient.class)).hasToString("Qargo local " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoConnection.class)).hasToString("Qargo master " + masterHost().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoConnection.class)).hasToString("Qargo local " + qargo().apiUrl());
     }
 }

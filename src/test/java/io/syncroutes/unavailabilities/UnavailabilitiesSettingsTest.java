@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Start-up checks: QARGO_CLIENT_ID set but a credential missing stops the start with one message naming the
- * variable; an unknown match strategy likewise; without QARGO_CLIENT_ID the flow's routes do not exist.
+ * variable; an unknown match strategy, an API URL that is not http(s) or a negative retry count likewise; without
+ * QARGO_CLIENT_ID the flow's routes do not exist.
  */
 class UnavailabilitiesSettingsTest {
 
@@ -43,6 +44,21 @@ class UnavailabilitiesSettingsTest {
         props.put("qargo.match-strategies", "custom-field,plate");
         assertThatThrownBy(() -> app = RunningApp.start(props))
                 .hasStackTraceContaining("QARGO_MATCH_STRATEGIES: unknown strategy 'plate'");
+    }
+
+    @Test
+    void anUnusableUrlOrRetryCountIsNamed() {
+        Map<String, String> props = base();
+        props.putAll(Map.of("qargo.client-id", "local-client", "qargo.client-secret", "local-secret",
+                "qargo.master.client-id", "master-client", "qargo.master.client-secret", "master-secret"));
+        props.put("qargo.master.api-url", "api.qargo.io/v1");
+        assertThatThrownBy(() -> app = RunningApp.start(props))
+                .hasStackTraceContaining("QARGO_MASTER_API_URL must start with http:// or https://, not 'api.qargo.io/v1'");
+
+        props.put("qargo.master.api-url", "");
+        props.put("qargo.retry.max-retries", "-1");
+        assertThatThrownBy(() -> app = RunningApp.start(props))
+                .hasStackTraceContaining("QARGO_MAX_RETRIES must be a whole number >= 0, not '-1'");
     }
 
     @Test

@@ -19,11 +19,11 @@ class UnavailabilitiesStrategyOrderTest extends UnavailabilitiesTestSupport {
 
     @Test
     void theConfiguredOrderDecides() throws Exception {
-        String byName = master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-002"), null);
-        String byNumber = master().addResource("Bob", "DRIVER", Map.of("employeenumber", "E-001"), null);
+        String byName = master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-002"), null);
+        String byNumber = master().addFleetResource("Bob", "DRIVER", Map.of("employeenumber", "E-001"), null);
         master().putUnavailability(byName, unavailability(null, "2025-05-01T00:00:00Z", null, "DRIVER_OTHER", "alice's", null));
         master().putUnavailability(byNumber, unavailability(null, "2025-05-01T00:00:00Z", null, "DRIVER_OTHER", "bob's", null));
-        String local = local().addResource("alice", "DRIVER", Map.of("employeenumber", "E-001"), null);
+        String local = local().addFleetResource("alice", "DRIVER", Map.of("employeenumber", "E-001"), null);
 
         String line = runNow();
 

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One matched resource pair with every case of the diff, over several cursor pages on both sides, with the master
+ * One matched fleet resource pair with every case of the diff, over several cursor pages on both sides, with the master
  * URLs unset: both environments on the simulator's one host and token endpoint, told apart by their credentials, as
  * at the real Qargo. A missing one is created (external_id = master id), a changed one updated on the local ids, one
  * whose master is gone deleted, one equal but written with another offset left alone, an open-ended one (end_time
@@ -24,11 +24,11 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
     void localBecomesEqualToMasterOverSeveralPagesAndTheNextRunWritesNothing() throws Exception {
         master().pageSizes(2, 2);
         local().pageSizes(2, 2);
-        String masterDriver = master().addResource("John Driver", "DRIVER", Map.of("employeenumber", "E-001"), null);
-        String localDriver = local().addResource("J. Driver", "DRIVER", Map.of("employeenumber", "E-001"), null);
-        for (int i = 0; i < 4; i++) { // more resources, so the resource lists span several pages too
-            master().addResource("Van " + i, "VAN", Map.of(), null);
-            local().addResource("van " + i, "VAN", Map.of(), null);
+        String masterDriver = master().addFleetResource("John Driver", "DRIVER", Map.of("employeenumber", "E-001"), null);
+        String localDriver = local().addFleetResource("J. Driver", "DRIVER", Map.of("employeenumber", "E-001"), null);
+        for (int i = 0; i < 4; i++) { // more fleet resources, so the fleet lists span several pages too
+            master().addFleetResource("Van " + i, "VAN", Map.of(), null);
+            local().addFleetResource("van " + i, "VAN", Map.of(), null);
         }
         String created = master().putUnavailability(masterDriver,
                 unavailability(null, "2025-01-08T00:00:00+00:00", "2025-01-12T00:00:00+00:00", "DRIVER_HOLIDAY", "HR reference HR00001", null));
@@ -83,8 +83,8 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         assertThat(master().unavailabilityCount()).isEqualTo(5);
         assertThat(master().unavailabilities(masterDriver)).isEqualTo(masterBefore);
         // one URL for both environments; the one token endpoint gave each its own token
-        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoClient.class)).hasToString("Qargo master " + qargo().apiUrl());
-        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoClient.class)).hasToString("Qargo local " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoMaster", QargoConnection.class)).hasToString("Qargo master " + qargo().apiUrl());
+        assertThat(context.getRegistry().lookupByNameAndType("qargoLocal", QargoConnection.class)).hasToString("Qargo local " + qargo().apiUrl());
         assertThat(master().tokenRequests()).isEqualTo(1);
         assertThat(local().tokenRequests()).isEqualTo(1);
         assertThat(qargo().unauthenticated()).isZero();
@@ -95,7 +95,7 @@ class UnavailabilitiesSyncTest extends UnavailabilitiesTestSupport {
         assertThat(counter(second, "created") + counter(second, "updated") + counter(second, "deleted")).isZero();
         assertThat(counter(second, "unchanged")).isEqualTo(5);
         assertThat(local().writes()).isZero();
-        // the reads the data needs: 3 resource pages per side, then per pair one page (or 3 for the driver's 5)
+        // the reads the data needs: 3 fleet pages per side, then per pair one page (or 3 for the driver's 5)
         long lowerBound = (3 + 3 + 4) + (3 + 3 + 4);
         assertThat(master().requests() + local().requests()).isEqualTo(lowerBound);
         assertThat(counter(second, "requests")).isEqualTo(lowerBound);

@@ -42,8 +42,8 @@ class UnavailabilitiesTokensTest {
     @Test
     void oneTokenPerEnvironmentAcrossRunsAndARestart() throws Exception {
         qargo.start("127.0.0.1", 0);
-        String master = qargo.master().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
-        qargo.local().addResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        String master = qargo.master().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
+        qargo.local().addFleetResource("Alice", "DRIVER", Map.of("employeenumber", "E-1"), null);
         qargo.master().putUnavailability(master, UnavailabilitiesTestSupport.unavailability(null, "2025-06-01T00:00:00Z", null,
                 "DRIVER_OTHER", null, null));
         Map<String, String> props = properties(SyncRoutesTestSupport.freePort());

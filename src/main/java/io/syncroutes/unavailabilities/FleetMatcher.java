@@ -11,22 +11,23 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Pairs each local Qargo resource with a master resource, trying strategies in the configured order: the first
- * strategy that gives the local resource a key found among the master resources decides. A key shared by several
- * master resources, or a master resource claimed by several local ones, is ambiguous: those are skipped, never
+ * Pairs each local fleet resource (a Qargo resource: a driver, truck, van, tractor or trailer, as
+ * {@code GET /resources/resource} lists it) with a master one, trying strategies in the configured order: the first
+ * strategy that gives the local fleet resource a key found among the master ones decides. A key shared by several
+ * master fleet resources, or a master one claimed by several local ones, is ambiguous: those are skipped, never
  * guessed.
  */
-public final class ResourceMatcher {
+public final class FleetMatcher {
 
     /** The strategies by name: custom-field, license-plate, name. */
     public static final Map<String, Function<JsonNode, String>> STRATEGIES = Map.of(
-            "custom-field", ResourceMatcher::customField,
-            "license-plate", ResourceMatcher::licensePlate,
-            "name", ResourceMatcher::name);
+            "custom-field", FleetMatcher::customField,
+            "license-plate", FleetMatcher::licensePlate,
+            "name", FleetMatcher::name);
 
     private final List<String> strategies;
 
-    public ResourceMatcher(List<String> strategies) {
+    public FleetMatcher(List<String> strategies) {
         for (String strategy : strategies) {
             if (!STRATEGIES.containsKey(strategy)) {
                 throw new IllegalArgumentException("QARGO_MATCH_STRATEGIES: unknown strategy '" + strategy
@@ -54,7 +55,7 @@ public final class ResourceMatcher {
         }
     }
 
-    /** The outcome: pairs in local order, unmatched and ambiguous local resources (by name). */
+    /** The outcome: pairs in local order, unmatched and ambiguous local fleet resources (by name). */
     public record Result(List<Pair> pairs, List<String> unmatched, List<String> ambiguous) {
     }
 
@@ -110,14 +111,14 @@ public final class ResourceMatcher {
         return new Result(List.copyOf(pairs.values()), unmatched, ambiguous);
     }
 
-    private static String label(JsonNode resource) {
-        return resource.path("name").asText(resource.path("id").asText());
+    private static String label(JsonNode fleetResource) {
+        return fleetResource.path("name").asText(fleetResource.path("id").asText());
     }
 
     /** {@code custom_fields.employeenumber}, else {@code custom_fields.fleetno}, exact. */
-    static String customField(JsonNode resource) {
+    static String customField(JsonNode fleetResource) {
         for (String field : List.of("employeenumber", "fleetno")) {
-            String value = resource.path("custom_fields").path(field).asText("");
+            String value = fleetResource.path("custom_fields").path(field).asText("");
             if (!value.isBlank()) {
                 return field + ":" + value;
             }
@@ -127,11 +128,11 @@ public final class ResourceMatcher {
 
     /**
      * The license plate of a truck, van or tractor, spaces removed, lower-case. Qargo lists the vehicle fields a
-     * resource does not have as null, and a plate may be null: neither gives a key.
+     * fleet resource does not have as null, and a plate may be null: neither gives a key.
      */
-    static String licensePlate(JsonNode resource) {
+    static String licensePlate(JsonNode fleetResource) {
         for (String type : List.of("truck", "van", "tractor")) {
-            String plate = resource.path(type).path("license_plate").asText("");
+            String plate = fleetResource.path(type).path("license_plate").asText("");
             if (!plate.isBlank()) {
                 return plate.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
             }
@@ -140,8 +141,8 @@ public final class ResourceMatcher {
     }
 
     /** The name, trimmed, lower-case. */
-    static String name(JsonNode resource) {
-        String name = resource.path("name").asText("").trim().toLowerCase(Locale.ROOT);
+    static String name(JsonNode fleetResource) {
+        String name = fleetResource.path("name").asText("").trim().toLowerCase(Locale.ROOT);
         return name.isEmpty() ? null : name;
     }
 }
