@@ -31,4 +31,4 @@ for url in "http://localhost:$app_port/observe/health/ready" "http://localhost:$
 done
 
 HAWTIO_URL=http://localhost:$hawtio_port SCREENSHOT="$root/target/hawtio-camel-routes.png" \
-  EXPECT_ROUTES=workorders-inbound,workorders-write-batch,workorders-export,products-sync,cases-sync,resources-sync,resources-resource,unavailabilities-timer,unavailabilities-run,unavailabilities-pair,unavailabilities-read,unavailabilities-call node hawtio/test/hawtio-routes.mjs
+  EXPECT_ROUTES=workorders-inbound,workorders-write-batch,workorders-export,workorders-export-run,products-sync,cases-sync,resources-sync,resources-resource,unavailabilities-timer,unavailabilities-run,unavailabilities-pair,unavailabilities-read,unavailabilities-call node hawtio/test/hawtio-routes.mjs

@@ -4,6 +4,7 @@ import io.syncroutes.cases.CasesConfiguration;
 import io.syncroutes.demo.DemoConfiguration;
 import io.syncroutes.demo.SimulatorsOnly;
 import io.syncroutes.infra.InfraConfiguration;
+import io.syncroutes.infra.LogMasking;
 import io.syncroutes.infra.RoutesLocation;
 import io.syncroutes.products.ProductsConfiguration;
 import io.syncroutes.resources.ResourcesConfiguration;
@@ -56,7 +57,29 @@ public final class App {
             main.addOverrideProperty("sync.demo", "true");
         }
         command.properties().forEach(main::addOverrideProperty);
+        if (command.once()) {
+            System.exit(once(main, command));
+        }
         main.run();
+    }
+
+    /** {@code --once}: starts the app, runs the flows once, stops it; the exit status (2: it did not start). */
+    private static int once(Main main, CommandLine command) {
+        OnceRun.prepare(main, command.properties());
+        try {
+            main.start();
+        } catch (Exception e) {
+            System.out.println("once: the app did not start: " + LogMasking.mask(String.valueOf(e.getMessage())));
+            return 2;
+        }
+        try {
+            return OnceRun.run(main.getCamelContext(), command.onceFlows(), System.out);
+        } catch (Exception e) {
+            System.out.println("once: failed: " + LogMasking.mask(String.valueOf(e.getMessage())));
+            return 1;
+        } finally {
+            main.stop();
+        }
     }
 
     /** Adds the configuration classes of the infrastructure, the demo and every flow, in that order (tests call this too). */

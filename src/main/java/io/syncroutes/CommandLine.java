@@ -1,10 +1,22 @@
 package io.syncroutes;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The options of {@code java -jar sync-routes.jar}; anything else is refused with the usage. */
-record CommandLine(boolean help, boolean demo, boolean simulators, Map<String, String> properties, String error) {
+/**
+ * The options of {@code java -jar sync-routes.jar}; anything else is refused with the usage.
+ *
+ * @param once       run the flows once and exit ({@code --once})
+ * @param onceFlows  the flows named after {@code --once}; empty = every enabled flow
+ */
+record CommandLine(boolean help, boolean demo, boolean simulators, boolean once, List<String> onceFlows,
+                   Map<String, String> properties, String error) {
+
+    /** The flows, by the names {@code --once} takes. */
+    static final Set<String> FLOWS = Set.of("workorders", "products", "cases", "resources", "unavailabilities");
 
     static final String USAGE = """
             Usage: java -jar sync-routes.jar [options] [--<setting>=<value>...]
@@ -12,6 +24,9 @@ record CommandLine(boolean help, boolean demo, boolean simulators, Map<String, S
             Runs every flow whose remote system is configured (see README: Configuration), until stopped.
 
             Options:
+              --once [flow...]     run each enabled flow (or only those named: workorders, products, cases,
+                                   resources, unavailabilities) once, then exit: 0 when every one succeeded, 1 with
+                                   one line per flow otherwise
               --demo               run every flow against the project's simulators, with sample data flowing
               --simulators         run only the simulators of Ivanti, Intempus, the Focus API and Qargo (ports
                                    DEMO_*_PORT) and print their URLs and demo credentials
@@ -24,6 +39,8 @@ record CommandLine(boolean help, boolean demo, boolean simulators, Map<String, S
         boolean help = false;
         boolean demo = false;
         boolean simulators = false;
+        boolean once = false;
+        List<String> onceFlows = new ArrayList<>();
         Map<String, String> properties = new LinkedHashMap<>();
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -32,15 +49,27 @@ record CommandLine(boolean help, boolean demo, boolean simulators, Map<String, S
                 demo = true;
             } else if (arg.equals("--simulators")) {
                 simulators = true;
+            } else if (arg.equals("--once")) {
+                once = true;
             } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {
                 properties.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else if (once && FLOWS.contains(arg)) {
+                if (!onceFlows.contains(arg)) {
+                    onceFlows.add(arg);
+                }
+            } else if (once && !arg.startsWith("-")) {
+                return failed("unknown flow: " + arg + " (flows: workorders, products, cases, resources, unavailabilities)");
             } else {
-                return new CommandLine(false, false, false, Map.of(), "unknown option: " + arg);
+                return failed("unknown option: " + arg);
             }
         }
-        if (demo && simulators) {
-            return new CommandLine(false, false, false, Map.of(), "--demo and --simulators exclude each other");
+        if (simulators && (demo || once)) {
+            return failed("--simulators runs only the simulators: it takes neither --demo nor --once");
         }
-        return new CommandLine(help, demo, simulators, properties, null);
+        return new CommandLine(help, demo, simulators, once, List.copyOf(onceFlows), properties, null);
+    }
+
+    private static CommandLine failed(String error) {
+        return new CommandLine(false, false, false, false, List.of(), Map.of(), error);
     }
 }

@@ -24,6 +24,19 @@ class CommandLineTest {
     }
 
     @Test
+    void onceTakesTheFlowsToRun() {
+        CommandLine all = CommandLine.parse("--once", "--demo");
+        assertThat(all.once()).isTrue();
+        assertThat(all.onceFlows()).isEmpty();
+        CommandLine some = CommandLine.parse("--once", "cases", "workorders", "cases", "--http.port=0");
+        assertThat(some.onceFlows()).containsExactly("cases", "workorders");
+        assertThat(some.properties()).containsEntry("http.port", "0");
+        assertThat(CommandLine.parse("--once", "tickets").error()).startsWith("unknown flow: tickets");
+        assertThat(CommandLine.parse("cases").error()).isEqualTo("unknown option: cases");
+        assertThat(CommandLine.parse("--simulators", "--once").error()).contains("--simulators runs only the simulators");
+    }
+
+    @Test
     void anythingElseIsAnError() {
         assertThat(CommandLine.parse("--nope").error()).isEqualTo("unknown option: --nope");
         assertThat(CommandLine.parse("demo").error()).isEqualTo("unknown option: demo");

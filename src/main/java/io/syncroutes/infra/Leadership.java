@@ -36,6 +36,11 @@ public final class Leadership {
         return service == null || service.isLeader(namespace);
     }
 
+    /** Whether a cluster service (file or kubernetes) decides who leads; false with one instance. */
+    public boolean clustered() {
+        return service != null;
+    }
+
     /** {@link #leads} of {@code namespace}, for a flow's state ({@code FlowState.leads}). */
     public java.util.function.BooleanSupplier of(String namespace) {
         return () -> leads(namespace);

@@ -3,6 +3,7 @@ package io.syncroutes.products;
 import io.syncroutes.infra.Amqp;
 import io.syncroutes.infra.AmqpHealthCheck;
 import io.syncroutes.infra.LogMasking;
+import io.syncroutes.infra.RoutesNotStarted;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.CircuitBreakerRoutePolicy;
 import io.syncroutes.shared.FlowState;
@@ -17,10 +18,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.ModelLifecycleStrategy;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
@@ -57,26 +54,7 @@ public class ProductsConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("products.drain", String.valueOf(enabled && mode.equals("drain")));
         if (enabled && mode.equals("drain")) {
             // drain mode: products-sync does not start with the app; products-drain starts and stops it on its cron
-            context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new ModelLifecycleStrategy() {
-                @Override
-                public void onAddRouteDefinition(RouteDefinition route) {
-                    if ("products-sync".equals(route.getRouteId())) {
-                        route.setAutoStartup("false");
-                    }
-                }
-
-                @Override
-                public void onRemoveRouteDefinition(RouteDefinition route) {
-                }
-
-                @Override
-                public void onAddRouteTemplateDefinition(RouteTemplateDefinition template) {
-                }
-
-                @Override
-                public void onRemoveRouteTemplateDefinition(RouteTemplateDefinition template) {
-                }
-            });
+            RoutesNotStarted.install(context, List.of("products-sync"));
         }
         if (!enabled) {
             LOG.info("Products flow (RabbitMQ -> Ivanti) is off: set IVANTI_API_URL, IVANTI_TOKEN_URL, IVANTI_CLIENT_ID, "

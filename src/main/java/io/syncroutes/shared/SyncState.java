@@ -3,6 +3,7 @@ package io.syncroutes.shared;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,11 @@ public final class SyncState {
         });
         gauge(state);
         return state;
+    }
+
+    /** The states there are, by name (a read-only view). */
+    public Map<String, FlowState> flows() {
+        return Collections.unmodifiableMap(flows);
     }
 
     /** Every flow's state, for {@code /observe/sync}; also registers lag gauges the metrics registry did not have yet. */

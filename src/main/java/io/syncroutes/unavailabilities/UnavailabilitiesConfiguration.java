@@ -2,6 +2,7 @@ package io.syncroutes.unavailabilities;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
@@ -98,8 +99,9 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
                 .map(String::trim).filter(s -> !s.isEmpty()).toList());
         boolean dryRun = Boolean.parseBoolean(Settings.get(context, "qargo.dry-run"));
 
-        MongoCollection<Document> tokens = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
-                .getDatabase(Settings.get(context, "mongo.database")).getCollection(MongoTokenStore.COLLECTION);
+        MongoDatabase database = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
+                .getDatabase(Settings.get(context, "mongo.database"));
+        MongoCollection<Document> tokens = database.getCollection(MongoTokenStore.COLLECTION);
         QargoConnection master = new QargoConnection("master", masterApi, token("master", masterAuth,
                 Settings.get(context, "qargo.master.client-id"), Settings.get(context, "qargo.master.client-secret"), timeout, tokens));
         QargoConnection local = new QargoConnection("local", localApi, token("local", localAuth,
@@ -117,7 +119,8 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
                 context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("unavailabilities")
                         .mode((dryRun ? "DRY RUN, " : "") + "every " + Settings.get(context, "qargo.sync-interval-ms") + " ms and on demand")
                         .leads("unavailabilities", Leadership.of(context).of("unavailabilities")),
-                new UnavailabilitiesFailures(master, local, retryPolicy));
+                new UnavailabilitiesFailures(master, local, retryPolicy),
+                new ResumePoint(database.getCollection("sync_state")));
         context.getRegistry().bind("unavailabilitiesSync", sync);
         context.getRegistry().bind("unavailabilitiesCalls", new UnavailabilitiesCalls());
         registerOperations(context, sync);

@@ -39,13 +39,15 @@ public final class UnavailabilitiesSync {
     private final FlowState state;
     private final UnavailabilitiesFailures failures;
     private final AtomicBoolean running = new AtomicBoolean();
-    /** The local fleet resource the next run starts with (where a run stopped), or null. */
-    private volatile String resumeFrom;
+    /** Where the next run starts (where a run stopped). */
+    private final ResumePoint resumePoint;
     /** Matched pairs the last run did not reach (it stopped): the flow's lag. */
     private volatile long lastDeferred;
 
     UnavailabilitiesSync(QargoConnection master, QargoConnection local, FleetMatcher matcher, Supplier<Instant> from, Instant to,
-                         boolean dryRun, int budgetPerEnvironment, FlowState state, UnavailabilitiesFailures failures) {
+                         boolean dryRun, int budgetPerEnvironment, FlowState state, UnavailabilitiesFailures failures,
+                         ResumePoint resumePoint) {
+        this.resumePoint = resumePoint;
         this.master = master;
         this.local = local;
         this.matcher = matcher;
@@ -82,6 +84,7 @@ public final class UnavailabilitiesSync {
         run.unmatched.addAll(result.unmatched());
         run.ambiguous.addAll(result.ambiguous());
         List<FleetMatcher.Pair> pairs = result.pairs();
+        String resumeFrom = resumePoint.read();
         for (int i = 0; i < pairs.size(); i++) {
             if (pairs.get(i).localId().equals(resumeFrom)) {
                 List<FleetMatcher.Pair> rotated = new ArrayList<>(pairs.subList(i, pairs.size()));
@@ -157,7 +160,9 @@ public final class UnavailabilitiesSync {
             run.stats.add("deferred", run.deferred());
             run.stats.add("requests", run.requests() + (tokens() - run.tokensBefore));
             run.stats.finish();
-            resumeFrom = run.resumeFrom();
+            if (!dryRun) {
+                resumePoint.save(run.resumeFrom());
+            }
             lastDeferred = run.deferred();
             StringBuilder line = new StringBuilder(dryRun ? "DRY RUN (nothing written) " : "").append(run.stats.summary());
             if (!run.unmatched.isEmpty()) {

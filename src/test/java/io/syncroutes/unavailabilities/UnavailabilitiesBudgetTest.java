@@ -1,5 +1,8 @@
 package io.syncroutes.unavailabilities;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -49,5 +52,26 @@ class UnavailabilitiesBudgetTest extends UnavailabilitiesTestSupport {
         assertThat(counter(second, "created")).isEqualTo(2);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(flowState().getLag()).isEqualTo(counter(second, "deferred")));
         assertThat(locals).allSatisfy(local -> assertThat(local().unavailabilities(local)).hasSize(1));
+    }
+
+    @Test
+    void whereTheNextRunStartsIsKeptInMongoDbForAnyInstance() throws Exception {
+        List<String> locals = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String master = master().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null);
+            locals.add(local().addFleetResource("Driver " + i, "DRIVER", Map.of("employeenumber", "E-" + i), null));
+            master().putUnavailability(master, unavailability(null, "2025-06-01T00:00:00Z", null, "DRIVER_OTHER", null, null));
+        }
+        runNow();
+        MongoCollection<Document> syncState = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
+                .getDatabase("tractian").getCollection("sync_state");
+        assertThat(syncState.find(new Document("_id", "unavailabilities")).first().getString("resumeFrom")).isEqualTo(locals.get(2));
+
+        // as another instance would have saved it: the next run starts there, not where this one stopped
+        syncState.updateOne(new Document("_id", "unavailabilities"), new Document("$set", new Document("resumeFrom", locals.get(3))));
+        String second = runNow();
+        assertThat(counter(second, "created")).isEqualTo(1);
+        assertThat(local().unavailabilities(locals.get(3))).hasSize(1);
+        assertThat(local().unavailabilities(locals.get(2))).as("its create is deferred again").isEmpty();
     }
 }

@@ -28,7 +28,7 @@ class WorkOrdersExportCrashTest extends SyncRoutesTestSupport {
     @Test
     void crashAfterTheFileIsWrittenRewritesTheSameFileNextRun() throws Exception {
         AtomicInteger crashes = new AtomicInteger();
-        AdviceWith.adviceWith(context, "workorders-export", route -> route.weaveById(MARK).before().process(exchange -> {
+        AdviceWith.adviceWith(context, "workorders-export-run", route -> route.weaveById(MARK).before().process(exchange -> {
             if (crashes.getAndIncrement() == 0) {
                 throw new IllegalStateException("simulated crash between write and mark");
             }
@@ -47,7 +47,7 @@ class WorkOrdersExportCrashTest extends SyncRoutesTestSupport {
     @Test
     void workOrderChangedByAnImportDuringTheExportIsExportedAgain() throws Exception {
         AtomicInteger marks = new AtomicInteger();
-        AdviceWith.adviceWith(context, "workorders-export", route -> route.weaveById(MARK).before().process(exchange -> {
+        AdviceWith.adviceWith(context, "workorders-export-run", route -> route.weaveById(MARK).before().process(exchange -> {
             if (marks.getAndIncrement() == 0) {
                 workorders().updateOne(new Document("number", 42), new Document("$set",
                         new Document("description", "changed meanwhile").append("isSynced", false)));
