@@ -13,6 +13,7 @@ import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
+import io.syncroutes.shared.PrefetchingIterator;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
 import io.syncroutes.shared.VersionedState;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The resources flow's steps, called by {@code routes/resources.camel.yaml}: which resources to sync, the mode of
@@ -61,15 +63,18 @@ public class ResourcesSync {
     private final List<String> configured;
     private final int batchSize;
     private final String modeDescription;
+    // the threads reading the next batch of lines while one is written
+    private final Executor linesReaders;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastFinished;
 
     /**
      * @param configured the resources to sync (empty: every resource of the schema)
+     * @param linesReaders where the next batch of lines is read while one is written (a thread per read in flight)
      */
     public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
-                         List<String> configured, int batchSize, String modeDescription) {
+                         List<String> configured, int batchSize, String modeDescription, Executor linesReaders) {
         this.db = db;
         this.states = new VersionedState(db.getCollection(STATE_COLLECTION));
         this.apiUrl = apiUrl;
@@ -80,6 +85,7 @@ public class ResourcesSync {
         this.configured = List.copyOf(configured);
         this.batchSize = batchSize;
         this.modeDescription = modeDescription;
+        this.linesReaders = linesReaders;
         runState();
         configured.forEach(this::flow);
     }
@@ -162,17 +168,18 @@ public class ResourcesSync {
         exchange.setProperty("focusQuery", query.kind());
     }
 
-    /** The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial). */
+    /**
+     * The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial), the
+     * next one read while one is written; however the run ends, reading stops and the response is released.
+     */
     public Iterator<?> batches(@Body InputStream lines, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run,
                                @ExchangeProperty("focusQuery") String kind, Exchange exchange) {
         LOG.debug("Focus {} {} lines: reading {}", run.resource().name(), kind, lines.getClass().getName());
-        LineBatches batches = new LineBatches(lines, run, kind, batchSize)
-                .prefetch("focus-lines-" + run.resource().name() + "-" + kind);
-        // however the run ends, the reading thread stops and the response is released
+        PrefetchingIterator<?> batches = new LineBatches(lines, run, kind, batchSize).prefetch(linesReaders);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                batches.close();
+                batches.abandon();
             }
         });
         return batches;

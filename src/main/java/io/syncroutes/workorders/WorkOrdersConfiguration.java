@@ -15,6 +15,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.apache.camel.util.TimeUtils;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -84,13 +86,14 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
         // per bulk write on the batch's thread); the route queries them itself when that failed
         MongoCollection<Document> workorders = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
                 .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
-        importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
+        importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(StoredVersions.FIELDS)
                 .into(new ArrayList<>()));
         // the two steps run for every file: plain processors, without the bean component's method lookup per call
         context.getRegistry().bind("workOrderReadAhead", (Processor) importer::readAhead);
         context.getRegistry().bind("workOrderHandOver", (Processor) importer::handOver);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
-        context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
+        // the inbound sorter: compares names only, no exchange per file as sortBy builds
+        context.getRegistry().bind("workOrderFilesByName", Comparator.comparing(GenericFile<Object>::getFileName));
         context.getRegistry().bind("workOrderFilesAtRest", filesAtRest);
         // the inbound filter: files at rest, less those left incomplete and unchanged since
         context.getRegistry().bind("workOrderFilesToRead", incompleteFiles);
