@@ -9,10 +9,12 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
+import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
+import io.syncroutes.shared.OAuth2TokenProvider.TokenException;
 import io.syncroutes.shared.PrefetchingIterator;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
@@ -27,8 +29,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URLEncoder;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -258,7 +263,7 @@ public class ResourcesSync {
      */
     public String failed(Exchange exchange) {
         // a careless API may echo credentials in its error body: masked like every log line
-        String reason = io.syncroutes.infra.LogMasking.mask(reason(exchange));
+        String reason = LogMasking.mask(reason(exchange));
         ResourceRun run = exchange.getProperty(ResourceRun.PROPERTY, ResourceRun.class);
         if (run == null) {
             FlowState all = runState();
@@ -283,7 +288,7 @@ public class ResourcesSync {
     /** Seconds since a resource last finished a run (the sync_last_run_age_seconds gauge); -1 before the first. */
     public double lastRunAgeSeconds() {
         Instant last = lastFinished;
-        return last == null ? -1 : java.time.Duration.between(last, Instant.now()).toMillis() / 1000.0;
+        return last == null ? -1 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
     }
 
     /** Why a run failed, in words: an unreachable API is named as such (the JDK's own message is often empty). */
@@ -292,16 +297,16 @@ public class ResourcesSync {
         if (cause == null) {
             cause = exchange.getException();
         }
-        java.net.ConnectException refused = Failures.find(cause, java.net.ConnectException.class);
+        ConnectException refused = Failures.find(cause, ConnectException.class);
         if (refused != null) {
             return "Focus API unreachable at " + apiUrl + " (ConnectException" + (refused.getMessage() == null ? "" : ": " + refused.getMessage()) + ")";
         }
-        io.syncroutes.shared.OAuth2TokenProvider.TokenException login = Failures.find(cause, io.syncroutes.shared.OAuth2TokenProvider.TokenException.class);
+        TokenException login = Failures.find(cause, TokenException.class);
         if (login != null) {
             // never the answer's body: it may carry a token (FocusLogin words it so)
             return "Focus API login (POST /api/v1/auth) answered " + login.status() + " instead of 201 {token}";
         }
-        java.net.http.HttpTimeoutException timeout = Failures.find(cause, java.net.http.HttpTimeoutException.class);
+        HttpTimeoutException timeout = Failures.find(cause, HttpTimeoutException.class);
         if (timeout != null) {
             return "Focus API did not answer in time at " + apiUrl + " (" + timeout.getMessage() + ")";
         }

@@ -37,10 +37,9 @@ final class InboundFiles {
     }
 
     /**
-     * On the file consumer's thread: the file, with the size and time it was listed with; a small one is read into
-     * memory now, unless {@value #READ_AHEAD_BUDGET_BYTES} bytes of files already wait read ahead. Its batch's reader
-     * thread parses, validates and translates it, so that the file thread, which every file passes through, only
-     * reads; a larger file is streamed by its batch. Records, rejects and counts are the same either way.
+     * On the file consumer's thread, which every file passes through: the file as listed, and a small one read into
+     * memory now (within the budget), so that its batch's reader thread only parses it. Records, rejects and counts
+     * are the same whether a file was read ahead or streamed by its batch.
      */
     void readAhead(Exchange exchange) {
         GenericFile<?> file = exchange.getMessage().getBody(GenericFile.class);

@@ -75,15 +75,15 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
                 batchSize, inbound,
-                // the reader of each batch's next bulk write: a thread pool of the context, shut down after the routes;
-                // work it cannot take is refused (not run or dropped silently), and the batch then reads it itself
+                // the reader of each batch's next bulk write, shut down after the routes; work it cannot take is
+                // refused, not dropped silently, and the batch then reads it itself
                 context.getExecutorServiceManager().newThreadPool(WorkOrderImport.class, "workorders-inbound-reader",
                         new ThreadPoolProfileBuilder("workorders-inbound-reader").poolSize(1).maxPoolSize(1).maxQueueSize(4)
                                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()),
                 incompleteFiles);
         context.getRegistry().bind("workOrderImport", importer);
-        // the next bulk write's stored versions are read with its records, on the reader thread (one round trip less
-        // per bulk write on the batch's thread); the route queries them itself when that failed
+        // the next bulk write's stored versions are read with its records on the reader thread, off the batch's
+        // thread; the route queries them itself when that failed
         MongoCollection<Document> workorders = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
                 .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
         importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(StoredVersions.FIELDS)
