@@ -8,7 +8,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOptions;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
