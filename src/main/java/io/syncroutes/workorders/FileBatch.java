@@ -39,11 +39,11 @@ final class FileBatch implements Iterator<BulkWrite> {
     private int writes;
     private BulkWrite last;
 
-    /** {@code inboundFiles}: the batch's files seen by the file consumer (read ahead or not), by path. */
-    FileBatch(List<File> paths, Map<File, InboundFile> inboundFiles, InboundFiles opener, int batchSize,
+    /** {@code seen}: the batch's files as the file consumer saw them (read ahead or not), by path; others are opened. */
+    FileBatch(List<File> paths, Map<File, InboundFile> seen, InboundFiles inboundFiles, int batchSize,
               StoredVersions storedVersions, IncompleteFiles incompleteFiles, FileHandOver handOver, FlowState state,
               Executor reader) {
-        paths.forEach(f -> files.add(inboundFiles.containsKey(f) ? inboundFiles.get(f) : opener.open(f)));
+        paths.forEach(f -> files.add(seen.containsKey(f) ? seen.get(f) : inboundFiles.open(f)));
         this.batchSize = batchSize;
         this.storedVersions = storedVersions;
         this.incompleteFiles = incompleteFiles;

@@ -109,8 +109,7 @@ public class WorkOrderImport {
 
     /** The batch of these files, closed however its exchange ends. */
     FileBatch open(List<File> files, Exchange exchange) {
-        FileBatch batch = new FileBatch(files, PollAggregation.inboundFilesOf(exchange), inboundFiles, batchSize,
-                storedVersions, incompleteFiles, handOver, state, reader);
+        FileBatch batch = batchOf(files, exchange);
         exchange.setProperty(BATCH, batch);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -216,9 +215,13 @@ public class WorkOrderImport {
             Object body = exchange.getMessage().getBody();
             @SuppressWarnings("unchecked")
             List<File> files = body instanceof List<?> list ? (List<File>) list : List.of(exchange.getMessage().getBody(File.class));
-            batch = new FileBatch(files, PollAggregation.inboundFilesOf(exchange), inboundFiles, batchSize, storedVersions,
-                    incompleteFiles, handOver, state, reader);
+            batch = batchOf(files, exchange);
         }
         return batch.finish(InboundFile.reason(cause));
+    }
+
+    private FileBatch batchOf(List<File> files, Exchange exchange) {
+        return new FileBatch(files, PollAggregation.inboundFilesOf(exchange), inboundFiles, batchSize, storedVersions,
+                incompleteFiles, handOver, state, reader);
     }
 }

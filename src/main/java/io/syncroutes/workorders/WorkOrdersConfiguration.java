@@ -34,10 +34,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
- * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation), {@code workOrderFilesByName},
- * {@code workOrderFilesToRead} and {@code workOrderFilesAtRest} (the inbound sorter, filter and read lock). (Bound in
- * {@link #configure}, once: they hold the flows' sync state.)
+ * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport} and its
+ * per-file steps, {@code workOrderExport}, and the inbound file consumer's sorter, filter, read lock and poll
+ * strategy. Bound once, in {@link #configure}: they hold the flows' sync state.
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
