@@ -7,6 +7,7 @@ import io.syncroutes.shared.InvalidInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ public record FocusResource(String name, List<String> columns, List<String> prim
                     }
                 });
             }
-            Set<String> modes = new java.util.LinkedHashSet<>();
+            Set<String> modes = new LinkedHashSet<>();
             entry.getValue().path("allowedQueryModes").forEach(mode -> modes.add(mode.asText()));
             parsed.put(entry.getKey(), new FocusResource(entry.getKey(), List.copyOf(columns), List.copyOf(primaryKey), Set.copyOf(modes)));
         });

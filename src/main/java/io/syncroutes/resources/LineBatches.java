@@ -5,12 +5,13 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
-import io.syncroutes.shared.InvalidInputException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.syncroutes.shared.InvalidInputException;
+import io.syncroutes.shared.PrefetchingIterator;
 import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentWriter;
@@ -26,25 +27,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 /**
- * The newline-delimited JSON lines of one response, read as they arrive and handed out as bulk-write batches:
- * upserts keyed by the primary key ({@code _id}), or deletes for the deleted lines. A line that is not a JSON
- * object, or lacks its primary key, stops the batches with its line number; a connection that breaks mid-way too.
- * With {@link #prefetch}, one thread reads and parses the next batch while the previous one is written (at most
- * two batches wait: memory stays bounded).
+ * The newline-delimited JSON lines of one response, read as they arrive into bulk-write batches: upserts keyed by
+ * the primary key ({@code _id}), or deletes for the deleted lines. A line that is not a JSON object, or lacks its
+ * primary key, stops the batches with its line number; a connection that breaks mid-way too.
  */
-final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoCloseable {
-
-    private static final Object END = new Object();
+final class LineBatches {
 
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
@@ -56,15 +50,8 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
     private final boolean deletes;
     private final int batchSize;
     private final BufferedReader reader;
-    private List<WriteModel<Document>> next;
     private long lineNumber;
-    /** The consumer has seen the end. */
-    private boolean done;
-    /** The response is read to its end (or given up): touched by the reading side only. */
-    private boolean eof;
-    private BlockingQueue<Object> ahead;
-    private Thread readerThread;
-    private volatile boolean closed;
+    private boolean ended;
 
     LineBatches(InputStream in, ResourceRun run, String kind, int batchSize) {
         this.run = run;
@@ -74,85 +61,17 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
     }
 
-    /** Reads and parses ahead in a thread of its own, at most two batches ahead of the writes. */
-    LineBatches prefetch(String threadName) {
-        ahead = new ArrayBlockingQueue<>(2);
-        readerThread = new Thread(this::readAhead, threadName);
-        readerThread.setDaemon(true);
-        readerThread.start();
-        return this;
+    /**
+     * The batches, each read and parsed on one of {@code readers}' threads while the one before it is written; the
+     * response is released however the run ends, once no read is in flight ({@link PrefetchingIterator#abandon}).
+     */
+    PrefetchingIterator<List<WriteModel<Document>>> prefetch(Executor readers) {
+        return new PrefetchingIterator<>(() -> this::read, () -> ended, readers, this::close);
     }
 
-    private void readAhead() {
-        Object item;
-        do {
-            try {
-                List<WriteModel<Document>> batch = read();
-                item = batch == null ? END : batch;
-            } catch (RuntimeException e) {
-                item = e;
-            }
-            try {
-                while (!closed && !ahead.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                    // the writer is busy: wait, unless the run was abandoned
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        } while (item instanceof List<?> && !closed);
-        if (closed) {
-            finish();
-        }
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public boolean hasNext() {
-        if (next == null && !done) {
-            if (ahead == null) {
-                next = read();
-                done = next == null;
-            } else {
-                Object item;
-                try {
-                    item = ahead.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new FocusStreamException("Focus " + run.resource().name() + " " + kind + " lines: interrupted");
-                }
-                if (item instanceof RuntimeException failure) {
-                    done = true;
-                    throw failure;
-                }
-                next = item == END ? null : (List<WriteModel<Document>>) item;
-                done = item == END;
-            }
-        }
-        return next != null;
-    }
-
-    /** Stops reading (the run ended or was abandoned) and releases the response. */
-    @Override
-    public void close() {
-        closed = true;
-        if (readerThread == null) {
-            finish();
-        }
-    }
-
-    @Override
-    public List<WriteModel<Document>> next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        List<WriteModel<Document>> batch = next;
-        next = null;
-        return batch;
-    }
-
-    private List<WriteModel<Document>> read() {
-        if (eof) {
+    /** The next batch, or null once the response is read to its end. */
+    List<WriteModel<Document>> read() {
+        if (ended) {
             return null;
         }
         List<WriteModel<Document>> batch = new ArrayList<>(batchSize);
@@ -165,14 +84,14 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
                 }
             }
             if (batch.size() < batchSize) {
-                finish();
+                close();
             }
         } catch (IOException e) {
-            finish();
+            close();
             throw new FocusStreamException("Focus " + run.resource().name() + " " + kind + " lines: the response broke off after line "
                     + lineNumber + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         } catch (RuntimeException e) {
-            finish();
+            close();
             throw e;
         }
         run.stats().add("lines", batch.size());
@@ -236,7 +155,7 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
         } catch (JsonProcessingException e) {
             throw invalid("not a valid JSON object (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -307,8 +226,9 @@ final class LineBatches implements Iterator<List<WriteModel<Document>>>, AutoClo
         return new InvalidInputException("Focus " + run.resource().name() + " " + kind + " lines, line " + lineNumber + ": " + why);
     }
 
-    private void finish() {
-        eof = true;
+    /** Stops reading and releases the response. */
+    void close() {
+        ended = true;
         try {
             reader.close();
         } catch (IOException e) {

@@ -96,7 +96,9 @@ public class ResourcesConfiguration implements CamelConfiguration {
         ResourcesSync sync = new ResourcesSync(mongo.getDatabase(database), base, syncState,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 Settings.get(context, "focus.lang"), resources, batchSize,
-                "full/delta pull every " + intervalMs + " ms from " + base);
+                "full/delta pull every " + intervalMs + " ms from " + base,
+                // a thread per read in flight, so that a stalled response holds only its own; shut down after the routes
+                context.getExecutorServiceManager().newCachedThreadPool(ResourcesSync.class, "focus-lines-reader"));
         context.getRegistry().bind("resourcesSync", sync);
         syncState.flow("resources").leads("resources", Leadership.of(context).of("resources"));
         // the age of the last completed resource run, once the metrics registry exists (it starts after this)

@@ -8,11 +8,13 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOptions;
+import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
+import io.syncroutes.shared.OAuth2TokenProvider.TokenException;
+import io.syncroutes.shared.PrefetchingIterator;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
 import io.syncroutes.shared.VersionedState;
@@ -26,8 +28,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URLEncoder;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The resources flow's steps, called by {@code routes/resources.camel.yaml}: which resources to sync, the mode of
@@ -61,15 +67,18 @@ public class ResourcesSync {
     private final List<String> configured;
     private final int batchSize;
     private final String modeDescription;
+    // the threads reading the next batch of lines while one is written
+    private final Executor linesReaders;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastFinished;
 
     /**
      * @param configured the resources to sync (empty: every resource of the schema)
+     * @param linesReaders where the next batch of lines is read while one is written (a thread per read in flight)
      */
     public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
-                         List<String> configured, int batchSize, String modeDescription) {
+                         List<String> configured, int batchSize, String modeDescription, Executor linesReaders) {
         this.db = db;
         this.states = new VersionedState(db.getCollection(STATE_COLLECTION));
         this.apiUrl = apiUrl;
@@ -80,6 +89,7 @@ public class ResourcesSync {
         this.configured = List.copyOf(configured);
         this.batchSize = batchSize;
         this.modeDescription = modeDescription;
+        this.linesReaders = linesReaders;
         runState();
         configured.forEach(this::flow);
     }
@@ -162,17 +172,18 @@ public class ResourcesSync {
         exchange.setProperty("focusQuery", query.kind());
     }
 
-    /** The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial). */
+    /**
+     * The lines of the response as they arrive, in bulk-write batches of FOCUS_BATCH_SIZE (the last one partial), the
+     * next one read while one is written; however the run ends, reading stops and the response is released.
+     */
     public Iterator<?> batches(@Body InputStream lines, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run,
                                @ExchangeProperty("focusQuery") String kind, Exchange exchange) {
         LOG.debug("Focus {} {} lines: reading {}", run.resource().name(), kind, lines.getClass().getName());
-        LineBatches batches = new LineBatches(lines, run, kind, batchSize)
-                .prefetch("focus-lines-" + run.resource().name() + "-" + kind);
-        // however the run ends, the reading thread stops and the response is released
+        PrefetchingIterator<?> batches = new LineBatches(lines, run, kind, batchSize).prefetch(linesReaders);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                batches.close();
+                batches.abandon();
             }
         });
         return batches;
@@ -251,7 +262,7 @@ public class ResourcesSync {
      */
     public String failed(Exchange exchange) {
         // a careless API may echo credentials in its error body: masked like every log line
-        String reason = io.syncroutes.infra.LogMasking.mask(reason(exchange));
+        String reason = LogMasking.mask(reason(exchange));
         ResourceRun run = exchange.getProperty(ResourceRun.PROPERTY, ResourceRun.class);
         if (run == null) {
             FlowState all = runState();
@@ -276,7 +287,7 @@ public class ResourcesSync {
     /** Seconds since a resource last finished a run (the sync_last_run_age_seconds gauge); -1 before the first. */
     public double lastRunAgeSeconds() {
         Instant last = lastFinished;
-        return last == null ? -1 : java.time.Duration.between(last, Instant.now()).toMillis() / 1000.0;
+        return last == null ? -1 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
     }
 
     /** Why a run failed, in words: an unreachable API is named as such (the JDK's own message is often empty). */
@@ -285,16 +296,16 @@ public class ResourcesSync {
         if (cause == null) {
             cause = exchange.getException();
         }
-        java.net.ConnectException refused = Failures.find(cause, java.net.ConnectException.class);
+        ConnectException refused = Failures.find(cause, ConnectException.class);
         if (refused != null) {
             return "Focus API unreachable at " + apiUrl + " (ConnectException" + (refused.getMessage() == null ? "" : ": " + refused.getMessage()) + ")";
         }
-        io.syncroutes.shared.OAuth2TokenProvider.TokenException login = Failures.find(cause, io.syncroutes.shared.OAuth2TokenProvider.TokenException.class);
+        TokenException login = Failures.find(cause, TokenException.class);
         if (login != null) {
             // never the answer's body: it may carry a token (FocusLogin words it so)
             return "Focus API login (POST /api/v1/auth) answered " + login.status() + " instead of 201 {token}";
         }
-        java.net.http.HttpTimeoutException timeout = Failures.find(cause, java.net.http.HttpTimeoutException.class);
+        HttpTimeoutException timeout = Failures.find(cause, HttpTimeoutException.class);
         if (timeout != null) {
             return "Focus API did not answer in time at " + apiUrl + " (" + timeout.getMessage() + ")";
         }

@@ -16,21 +16,15 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +56,7 @@ public final class FocusSimulator extends HttpSimulator {
     private final String businessService;
     private final String country;
     private final Duration tokenLifetime;
-    private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+    private final Map<String, FocusResourceData> resources = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private final Map<String, Deque<String>> queries = new ConcurrentHashMap<>();
@@ -87,7 +81,7 @@ public final class FocusSimulator extends HttpSimulator {
 
     /** Declares a resource (its schema attributes, in order). */
     public FocusSimulator resource(String name, List<Column> columns) {
-        resources.put(name, new Resource(name, List.copyOf(columns), 0));
+        resources.put(name, new FocusResourceData(name, List.copyOf(columns), 0, this::stamp));
         return this;
     }
 
@@ -98,7 +92,7 @@ public final class FocusSimulator extends HttpSimulator {
 
     /** A resource of {@code rows} synthetic promotions generated while streamed (nothing stored): see {@link #generatedLine}. */
     public FocusSimulator generated(String name, long rows) {
-        resources.put(name, new Resource(name, promotionColumns(), rows));
+        resources.put(name, new FocusResourceData(name, promotionColumns(), rows, this::stamp));
         return this;
     }
 
@@ -125,50 +119,22 @@ public final class FocusSimulator extends HttpSimulator {
      * {@code updated_at} null, a changed one {@code updated_at} now. Returns the stored row.
      */
     public ObjectNode put(String resource, ObjectNode fields) {
-        Resource res = resource(resource);
-        String key = res.key(fields);
-        synchronized (res) {
-            Row old = res.rows.get(key);
-            ObjectNode row = old == null ? JSON.createObjectNode() : old.data.deepCopy();
-            row.setAll(fields.deepCopy());
-            Instant now = stamp();
-            if (old == null) {
-                row.put("created_at", now.toString());
-                row.putNull("updated_at");
-                res.rows.put(key, new Row(row, now, null));
-            } else {
-                row.put("created_at", old.data.get("created_at").asText());
-                row.put("updated_at", now.toString());
-                res.rows.put(key, new Row(row, old.created, now));
-            }
-            return row.deepCopy();
-        }
+        return resource(resource).put(fields);
     }
 
     /** Deletes a row by its primary-key values; the deleted feed reports it. */
     public boolean delete(String resource, ObjectNode key) {
-        Resource res = resource(resource);
-        synchronized (res) {
-            Row old = res.rows.remove(res.key(key));
-            if (old == null) {
-                return false;
-            }
-            ObjectNode keyOnly = JSON.createObjectNode();
-            res.primaryKey.forEach(column -> keyOnly.set(column, old.data.get(column)));
-            res.deleted.add(new Deletion(keyOnly, stamp()));
-            return true;
-        }
+        return resource(resource).delete(key, true);
     }
 
     /** Deletes a row without the deleted feed ever reporting it (a gap in the API): only a full load sees it. */
     public boolean deleteUnreported(String resource, ObjectNode key) {
-        Resource res = resource(resource);
-        return res.rows.remove(res.key(key)) != null;
+        return resource(resource).delete(key, false);
     }
 
     /** The next lines response of {@code resource} carries an invalid JSON line at {@code lineNumber} (1-based), once. */
     public void corruptNextResponse(String resource, int lineNumber) {
-        resource(resource).corruptLine = lineNumber;
+        resource(resource).corruptNextResponse(lineNumber);
     }
 
     /** Every token issued so far is expired from now on. */
@@ -182,12 +148,12 @@ public final class FocusSimulator extends HttpSimulator {
     }
 
     public int rowCount(String resource) {
-        return resource(resource).rows.size();
+        return resource(resource).rowCount();
     }
 
     /** The stored rows of a resource, in key order. */
     public List<ObjectNode> rows(String resource) {
-        return resource(resource).rows.values().stream().map(row -> row.data.deepCopy()).toList();
+        return resource(resource).rows().stream().map(row -> row.data().deepCopy()).toList();
     }
 
     /** How many requests of a kind ({@code auth}, {@code schema}, {@code full}, {@code created}, {@code updated}, {@code deleted}, {@code state}, {@code 401}) were answered. */
@@ -212,9 +178,8 @@ public final class FocusSimulator extends HttpSimulator {
 
     /** Demo activity: creates, updates or deletes a random promotion of {@code resource}. */
     public String randomChange(String resource) {
-        Resource res = resource(resource);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<Row> rows = new ArrayList<>(res.rows.values());
+        List<FocusResourceData.Row> rows = resource(resource).rows();
         int dice = random.nextInt(10);
         if (rows.size() < 5 || dice < 5) {
             ObjectNode row = JSON.createObjectNode().put("id", UUID.randomUUID().toString())
@@ -223,13 +188,13 @@ public final class FocusSimulator extends HttpSimulator {
             row.putArray("tags").add(random.nextBoolean() ? "spring" : "summer");
             return "created " + put(resource, row).get("id").asText();
         }
-        Row victim = rows.get(random.nextInt(rows.size()));
+        ObjectNode victim = rows.get(random.nextInt(rows.size())).data();
         if (dice < 9) {
-            ObjectNode change = victim.data.deepCopy().put("discount", random.nextInt(50) / 100.0);
+            ObjectNode change = victim.deepCopy().put("discount", random.nextInt(50) / 100.0);
             return "updated " + put(resource, change).get("id").asText();
         }
-        delete(resource, victim.data);
-        return "deleted " + victim.data.get("id").asText();
+        delete(resource, victim);
+        return "deleted " + victim.get("id").asText();
     }
 
     /** The next timestamp: now (microsecond precision, as the API keeps them), strictly after the previous one. */
@@ -238,8 +203,8 @@ public final class FocusSimulator extends HttpSimulator {
         return Instant.EPOCH.plus(lastStamp.updateAndGet(last -> Math.max(last + 1, now)), ChronoUnit.MICROS);
     }
 
-    private Resource resource(String name) {
-        Resource res = resources.get(name);
+    private FocusResourceData resource(String name) {
+        FocusResourceData res = resources.get(name);
         if (res == null) {
             throw new IllegalArgumentException("no resource " + name);
         }
@@ -288,7 +253,7 @@ public final class FocusSimulator extends HttpSimulator {
             send(request.response(), 200, schema());
             return;
         }
-        Resource res = path.length >= 8 ? resources.get(path[5]) : null;
+        FocusResourceData res = path.length >= 8 ? resources.get(path[5]) : null;
         if (res == null || !path[6].equals(country)) {
             send(request.response(), 404, JSON.createObjectNode().put("error", "unknown resource or country"));
             return;
@@ -298,9 +263,7 @@ public final class FocusSimulator extends HttpSimulator {
             // the count as of delta_timestamp (rows created since then are not counted yet), or of now without one
             Instant at = deltaTimestamp(request);
             count("state");
-            long total = at == null || res.generated > 0 ? res.size()
-                    : res.rows.values().stream().filter(row -> !row.created.isAfter(at)).count();
-            send(request.response(), 200, JSON.createObjectNode().put("total_items", total));
+            send(request.response(), 200, JSON.createObjectNode().put("total_items", res.count(at)));
             return;
         }
         if (path.length != 9 || !path[8].equals("lines")) {
@@ -311,34 +274,23 @@ public final class FocusSimulator extends HttpSimulator {
         keepQuery(mode, request);
         Iterator<String> lines;
         if (mode.equals("full")) {
-            lines = res.generated > 0 ? generatedLines(res.generated)
-                    : res.rows.values().stream().map(row -> row.data.toString()).iterator();
+            lines = res.fullLines();
         } else {
             Instant since = deltaTimestamp(request);
             if (since == null) {
                 send(request.response(), 400, JSON.createObjectNode().put("error", "delta_timestamp is required"));
                 return;
             }
-            switch (mode) {
-                case "created" -> lines = rowsWhere(res, row -> row.created.isAfter(since));
-                case "updated" -> lines = rowsWhere(res, row -> !row.created.isAfter(since) && row.updated != null && row.updated.isAfter(since));
-                case "deleted" -> lines = res.deleted.stream().filter(d -> d.at.isAfter(since)).map(d -> d.key.toString()).iterator();
-                default -> {
-                    send(request.response(), 404, JSON.createObjectNode().put("error", "unknown mode " + mode));
-                    return;
-                }
+            lines = res.deltaLines(mode, since);
+            if (lines == null) {
+                send(request.response(), 404, JSON.createObjectNode().put("error", "unknown mode " + mode));
+                return;
             }
         }
         count(mode);
-        int corrupt = res.corruptLine;
-        res.corruptLine = 0;
         HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "application/x-ndjson");
-        pump(response, corrupt > 0 ? corrupted(lines, corrupt) : lines);
-    }
-
-    private static Iterator<String> rowsWhere(Resource res, Predicate<Row> filter) {
-        return res.rows.values().stream().filter(filter).map(row -> row.data.toString()).iterator();
+        pump(response, lines);
     }
 
     /** Writes lines in chunks while the connection takes them, resuming when it drains. */
@@ -355,43 +307,6 @@ public final class FocusSimulator extends HttpSimulator {
         } else {
             response.end();
         }
-    }
-
-    private static Iterator<String> generatedLines(long rows) {
-        return new Iterator<>() {
-            private long next = 1;
-
-            @Override
-            public boolean hasNext() {
-                return next <= rows;
-            }
-
-            @Override
-            public String next() {
-                if (next > rows) {
-                    throw new NoSuchElementException();
-                }
-                return generatedLine(next++);
-            }
-        };
-    }
-
-    /** {@code lines} with an invalid JSON line inserted as line {@code lineNumber} (when the response gets that far). */
-    private static Iterator<String> corrupted(Iterator<String> lines, int lineNumber) {
-        return new Iterator<>() {
-            private int n;
-
-            @Override
-            public boolean hasNext() {
-                return lines.hasNext() || n == lineNumber - 1;
-            }
-
-            @Override
-            public String next() {
-                n++;
-                return n == lineNumber ? "{\"id\": \"broken\", \"name\": \"cut off" : lines.next();
-            }
-        };
     }
 
     private void auth(HttpServerRequest request, String body) throws IOException {
@@ -457,49 +372,10 @@ public final class FocusSimulator extends HttpSimulator {
     }
 
 
-    private record Row(ObjectNode data, Instant created, Instant updated) {
-    }
-
     /** A request the API refuses with 400 and the reason. */
     private static final class BadRequest extends RuntimeException {
         BadRequest(String reason) {
             super(reason);
-        }
-    }
-
-    private record Deletion(ObjectNode key, Instant at) {
-    }
-
-    private static final class Resource {
-        final String name;
-        final List<Column> columns;
-        final List<String> primaryKey;
-        final long generated;
-        final ConcurrentSkipListMap<String, Row> rows = new ConcurrentSkipListMap<>();
-        final ConcurrentLinkedQueue<Deletion> deleted = new ConcurrentLinkedQueue<>();
-        volatile int corruptLine;
-
-        Resource(String name, List<Column> columns, long generated) {
-            this.name = name;
-            this.columns = columns;
-            this.primaryKey = columns.stream().filter(Column::primaryKey).map(Column::name).toList();
-            this.generated = generated;
-        }
-
-        String key(JsonNode fields) {
-            Map<String, String> key = new LinkedHashMap<>();
-            for (String column : primaryKey) {
-                JsonNode value = fields.get(column);
-                if (value == null || value.isNull()) {
-                    throw new IllegalArgumentException(name + ": primary-key column " + column + " missing");
-                }
-                key.put(column, value.asText());
-            }
-            return key.toString();
-        }
-
-        long size() {
-            return generated > 0 ? generated : rows.size();
         }
     }
 }

@@ -60,7 +60,7 @@ final class FileRecords implements Closeable {
     JsonNode next() throws IOException {
         if (!started) {
             started = true;
-            if (content == null && listedLength >= 0 && listedLength <= WorkOrderImport.READ_AHEAD_MAX_FILE_BYTES) {
+            if (content == null && listedLength >= 0 && listedLength <= InboundFiles.READ_AHEAD_MAX_FILE_BYTES) {
                 content = Files.readAllBytes(path.toPath());
             }
             if (content != null) {

@@ -15,6 +15,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.apache.camel.util.TimeUtils;
@@ -28,14 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport},
- * {@code workOrderExport}, {@code workOrderFilesOfOnePoll} (the inbound aggregation), {@code workOrderFilesByName},
- * {@code workOrderFilesToRead} and {@code workOrderFilesAtRest} (the inbound sorter, filter and read lock). (Bound in
- * {@link #configure}, once: they hold the flows' sync state.)
+ * Beans of the work-order flows, called by {@code routes/workorders.camel.yaml}: {@code workOrderImport} and its
+ * per-file steps, {@code workOrderExport}, and the inbound file consumer's sorter, filter, read lock and poll
+ * strategy. Bound once, in {@link #configure}: they hold the flows' sync state.
  */
 public class WorkOrdersConfiguration implements CamelConfiguration {
 
@@ -73,24 +74,25 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"), new WorkOrderTranslator(),
                 Path.of(Settings.get(context, "workorders.done.dir")), Path.of(Settings.get(context, "workorders.error.dir")),
                 batchSize, inbound,
-                // the reader of each batch's next bulk write: a thread pool of the context, shut down after the routes;
-                // work it cannot take is refused (not run or dropped silently), and the batch then reads it itself
+                // the reader of each batch's next bulk write, shut down after the routes; work it cannot take is
+                // refused, not dropped silently, and the batch then reads it itself
                 context.getExecutorServiceManager().newThreadPool(WorkOrderImport.class, "workorders-inbound-reader",
                         new ThreadPoolProfileBuilder("workorders-inbound-reader").poolSize(1).maxPoolSize(1).maxQueueSize(4)
                                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build()),
                 incompleteFiles);
         context.getRegistry().bind("workOrderImport", importer);
-        // the next bulk write's stored versions are read with its records, on the reader thread (one round trip less
-        // per bulk write on the batch's thread); the route queries them itself when that failed
+        // the next bulk write's stored versions are read with its records on the reader thread, off the batch's
+        // thread; the route queries them itself when that failed
         MongoCollection<Document> workorders = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
                 .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
-        importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS)
+        importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(StoredVersions.FIELDS)
                 .into(new ArrayList<>()));
         // the two steps run for every file: plain processors, without the bean component's method lookup per call
         context.getRegistry().bind("workOrderReadAhead", (Processor) importer::readAhead);
         context.getRegistry().bind("workOrderHandOver", (Processor) importer::handOver);
         context.getRegistry().bind("workOrderFilesOfOnePoll", importer.filesOfOnePoll());
-        context.getRegistry().bind("workOrderFilesByName", WorkOrderImport.BY_NAME);
+        // the inbound sorter: compares names only, no exchange per file as sortBy builds
+        context.getRegistry().bind("workOrderFilesByName", Comparator.comparing(GenericFile<Object>::getFileName));
         context.getRegistry().bind("workOrderFilesAtRest", filesAtRest);
         // the inbound filter: files at rest, less those left incomplete and unchanged since
         context.getRegistry().bind("workOrderFilesToRead", incompleteFiles);

@@ -58,13 +58,13 @@ class WorkOrderBatchReaderTest {
 
         List<Integer> sizes = new ArrayList<>();
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            Iterator<WorkOrderImport.Write> batch = importer.batches(List.of(file), exchange);
+            Iterator<BulkWrite> batch = importer.bulkWrites(List.of(file), exchange);
             sizes.add(batch.next().size());
             // a forced stop: the queued read is dropped, the reader thread interrupted, any later read refused
             reader.shutdownNow();
             assertThat(reader.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             while (batch.hasNext()) {
-                WorkOrderImport.Write write = batch.next();
+                BulkWrite write = batch.next();
                 if (write != null) {
                     sizes.add(write.size());
                 }

@@ -127,8 +127,8 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
             drop(dir("inbound"), String.format("wo-%04d.json", f), records.toString());
         }
         long size = Files.size(dir("inbound").resolve("wo-0000.json"));
-        assertThat(size).isBetween(8L * 1024, WorkOrderImport.READ_AHEAD_MAX_FILE_BYTES);
-        assertThat(700 * size).isGreaterThan(WorkOrderImport.READ_AHEAD_BUDGET_BYTES);
+        assertThat(size).isBetween(8L * 1024, InboundFiles.READ_AHEAD_MAX_FILE_BYTES);
+        assertThat(700 * size).isGreaterThan(InboundFiles.READ_AHEAD_BUDGET_BYTES);
         Thread.sleep(1100);
         context.getRouteController().startRoute("workorders-inbound");
 
@@ -414,7 +414,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
 
     /** The stored versions one query finds, as the app reads them ahead. */
     private List<Document> storedVersions(org.bson.conversions.Bson query) {
-        return workorders().find(query).projection(WorkOrderImport.STORED_VERSION_FIELDS).into(new java.util.ArrayList<>());
+        return workorders().find(query).projection(StoredVersions.FIELDS).into(new java.util.ArrayList<>());
     }
 
     private static String workOrders(int count, String updated) {
