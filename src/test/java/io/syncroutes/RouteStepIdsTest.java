@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every step of every route has an {@code id} (the {@code from} of a route too), so Hawtio's route diagram and
- * per-processor statistics read like the flow ({@code upsert-batch}, {@code write-files}), not {@code to3}.
+ * per-processor statistics read like the flow ({@code workorders-upsert-batch}, {@code workorders-write-files}), not {@code to3}.
  */
 class RouteStepIdsTest {
 
@@ -41,16 +41,12 @@ class RouteStepIdsTest {
         }));
     }
 
-    /** Route files whose ids do not all start with the flow's name yet; remove a name once its file is renamed. */
-    private static final Set<String> NOT_PREFIXED_YET = Set.of("workorders.camel.yaml", "resources.camel.yaml");
-
     /** One name per flow: every id in {@code routes/<flow>.camel.yaml} starts with {@code <flow>-}. */
     @TestFactory
     Stream<DynamicTest> everyIdStartsWithItsFlowsName() throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(Path.of("routes"))) {
-            files = list.filter(f -> f.getFileName().toString().endsWith(".camel.yaml"))
-                    .filter(f -> !NOT_PREFIXED_YET.contains(f.getFileName().toString())).sorted().toList();
+            files = list.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
         }
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String flow = file.getFileName().toString().replace(".camel.yaml", "");
@@ -58,6 +54,7 @@ class RouteStepIdsTest {
             collectIds(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file)), ids);
             assertThat(ids).isNotEmpty();
             assertThat(ids).as("ids of " + file + " not starting with " + flow + "-").allMatch(id -> id.startsWith(flow + "-"));
+            assertThat(ids).as("ids of " + file + " used twice").doesNotHaveDuplicates();
         }));
     }
 

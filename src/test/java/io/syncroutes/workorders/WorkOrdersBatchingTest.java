@@ -330,7 +330,7 @@ class WorkOrdersBatchingTest extends SyncRoutesTestSupport {
         // the second batch's versions again
         java.util.concurrent.CountDownLatch nextBatchRead = onReadAheadOf501();
         AtomicInteger failures = new AtomicInteger();
-        org.apache.camel.builder.AdviceWith.adviceWith(context, "workorders-write-batch", route -> route.weaveById("count-upserts").before()
+        org.apache.camel.builder.AdviceWith.adviceWith(context, "workorders-write-batch", route -> route.weaveById("workorders-count-upserts").before()
                 .process(exchange -> {
                     if (failures.getAndIncrement() == 0) {
                         throw new IllegalStateException("simulated failure after the bulk write");

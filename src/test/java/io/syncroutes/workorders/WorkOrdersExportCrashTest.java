@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 class WorkOrdersExportCrashTest extends SyncRoutesTestSupport {
 
     private static final String REF = "reference/tracos-workorders/";
-    private static final String MARK = "mark-synced";
+    private static final String MARK = "workorders-mark-synced";
 
     @Override
     public boolean isUseAdviceWith() {
