@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,7 @@ import java.util.stream.Stream;
 import static io.syncroutes.Fixtures.drop;
 import static io.syncroutes.Fixtures.workOrder;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code --once}: every flow runs once, as the running app would run it, and the exit status says how it went. */
 class OnceRunTest {
@@ -127,5 +130,30 @@ class OnceRunTest {
         }
         assertThat(Files.readString(log)).contains("once: workorders skipped: another instance or --once run holds it");
         assertThat(tmp.resolve("inbound").resolve("wo-1.json")).as("left to the run holding it").exists();
+    }
+
+    @Test
+    void aFlowWhoseNamespaceAnotherInstanceLeadsIsSkipped(@TempDir Path tmp) throws Exception {
+        Map<String, String> running = RunningApp.embeddedEnv(tmp);
+        running.put("CLUSTER_SERVICE", "file");
+        running.put("CLUSTER_FILE_ROOT", tmp.resolve("cluster").toString());
+        running.put("CLUSTER_CHECK_INTERVAL_MS", "200");
+        running.put("CLUSTER_LEADER_TIMEOUT_MS", "1000");
+        Process leader = RunningApp.startProcess(running, tmp.resolve("leader.log"));
+        try {
+            String sync = "http://127.0.0.1:" + running.get("HTTP_PORT") + "/observe/sync";
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    Fixtures.JSON.readTree(Http.get(sync).body()).at("/flows/workorders-inbound/leads/workorders-inbound").asBoolean());
+            Map<String, String> once = new HashMap<>(running);
+            once.putAll(RunningApp.embeddedEnv(tmp));
+            Path log = tmp.resolve("once.log");
+            Process second = RunningApp.startProcess(once, log, "--once", "workorders");
+            assertThat(second.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isZero();
+            assertThat(Files.readString(log)).contains("once: workorders skipped: another instance or --once run holds it");
+        } finally {
+            leader.destroy();
+            leader.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }
