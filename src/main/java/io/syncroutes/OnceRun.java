@@ -4,8 +4,8 @@ import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.RoutesNotStarted;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
-import io.syncroutes.shared.SyncStats;
 import io.syncroutes.shared.SyncState;
+import io.syncroutes.shared.SyncStats;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,7 @@ final class OnceRun {
 
     record Outcome(String flow, Status status, String line) {
         String summary() {
-            return "once: " + flow + " " + status.name().toLowerCase(java.util.Locale.ROOT) + (line.isEmpty() ? "" : ": " + line);
+            return "once: " + flow + " " + status.name().toLowerCase(Locale.ROOT) + (line.isEmpty() ? "" : ": " + line);
         }
     }
 

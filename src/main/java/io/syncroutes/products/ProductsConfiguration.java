@@ -20,16 +20,21 @@ import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 
 /**
  * Beans of the products flow ({@code routes/products.camel.yaml}). The flow is on when IVANTI_API_URL is set;
@@ -125,7 +130,7 @@ public class ProductsConfiguration implements CamelConfiguration {
             AmqpHealthCheck amqpCheck = new AmqpHealthCheck(connectionFactory,
                     Duration.ofMillis(Long.parseLong(Settings.get(context, "health.probe-interval-ms"))),
                     Duration.ofMillis(Long.parseLong(Settings.get(context, "health.probe-timeout-ms"))));
-            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
                     amqpCheck.close();
@@ -138,13 +143,13 @@ public class ProductsConfiguration implements CamelConfiguration {
 
     /** The dead-letter queue as an MBean (Hawtio: its re-drive operation), removed when the app stops. */
     private static void registerMBean(CamelContext context, ProductsRedrive redrive) throws Exception {
-        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        javax.management.ObjectName name = new javax.management.ObjectName("io.syncroutes:type=DeadLetters,flow=products");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.syncroutes:type=DeadLetters,flow=products");
         if (server.isRegistered(name)) {
             server.unregisterMBean(name);
         }
-        server.registerMBean(new javax.management.StandardMBean(redrive, DeadLettersMBean.class), name);
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+        server.registerMBean(new StandardMBean(redrive, DeadLettersMBean.class), name);
+        context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
                 if (server.isRegistered(name)) {

@@ -3,11 +3,16 @@ package io.syncroutes.shared;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,14 +40,14 @@ public final class FlowState implements FlowStateMBean {
     private volatile long cachedLag = -1;
     private volatile Instant lagAt;
     private volatile boolean lagInBackground;
-    private final java.util.concurrent.atomic.AtomicBoolean lagRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean lagRefreshing = new AtomicBoolean();
     // circuit breaker of the flow's remote system (null: the flow has none)
     private volatile String circuitState;
     private volatile Instant circuitSince;
     private volatile String circuitLastError;
     private volatile Instant circuitLastErrorAt;
     // polled work of this flow per cluster namespace: whether this instance leads it now
-    private final Map<String, java.util.function.BooleanSupplier> leads = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, BooleanSupplier> leads = new ConcurrentSkipListMap<>();
 
     FlowState(String flow, Supplier<MeterRegistry> meters) {
         this.flow = flow;
@@ -97,11 +102,11 @@ public final class FlowState implements FlowStateMBean {
     @Override
     public long getLagAgeMs() {
         Instant at = lagAt;
-        return at == null ? -1 : Math.max(0, java.time.Duration.between(at, Instant.now()).toMillis());
+        return at == null ? -1 : Math.max(0, Duration.between(at, Instant.now()).toMillis());
     }
 
     /** The flow's polled work in {@code namespace} runs only while {@code leading} says this instance leads it. */
-    public FlowState leads(String namespace, java.util.function.BooleanSupplier leading) {
+    public FlowState leads(String namespace, BooleanSupplier leading) {
         leads.put(namespace, leading);
         return this;
     }
@@ -116,7 +121,7 @@ public final class FlowState implements FlowStateMBean {
 
     /** Whether this instance leads {@code namespace} now, as a number for a gauge (1 or 0). */
     public double leadLevel(String namespace) {
-        java.util.function.BooleanSupplier leading = leads.get(namespace);
+        BooleanSupplier leading = leads.get(namespace);
         return leading != null && leading.getAsBoolean() ? 1 : 0;
     }
 
@@ -266,7 +271,7 @@ public final class FlowState implements FlowStateMBean {
 
     @Override
     public Map<String, Long> getTotals() {
-        Map<String, Long> copy = new java.util.TreeMap<>();
+        Map<String, Long> copy = new TreeMap<>();
         totals.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
     }

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -11,7 +12,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The delay before the next redelivery of a failed remote call: exponential backoff with jitter, capped, or the
@@ -22,7 +25,7 @@ public final class RetryPolicy implements Processor {
 
     /** A Retry-After longer than this is not believed; the call is retried after this long. */
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
-    private static final java.util.Set<Integer> TRANSIENT_STATUSES = java.util.Set.of(408, 429, 500, 502, 503, 504);
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
     private final Duration base;
     private final double multiplier;
@@ -60,8 +63,8 @@ public final class RetryPolicy implements Processor {
         if (http != null) {
             return TRANSIENT_STATUSES.contains(http.getStatusCode());
         }
-        return Failures.find(cause, java.io.IOException.class) != null
-                || Failures.find(cause, java.util.concurrent.TimeoutException.class) != null
+        return Failures.find(cause, IOException.class) != null
+                || Failures.find(cause, TimeoutException.class) != null
                 || Failures.findByName(cause, "io.vertx.core.http.HttpClosedException") != null;
     }
 

@@ -3,12 +3,20 @@ package io.syncroutes.shared;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -25,8 +33,8 @@ public final class SyncState {
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
     private final Set<String> circuitGauged = ConcurrentHashMap.newKeySet();
     private final Set<String> leaderGauged = ConcurrentHashMap.newKeySet();
-    private volatile java.util.concurrent.ScheduledExecutorService lagRefresher;
-    private volatile java.util.concurrent.ExecutorService lagWorkers;
+    private volatile ScheduledExecutorService lagRefresher;
+    private volatile ExecutorService lagWorkers;
     private final MBeanServer mbeans;
     private final Supplier<MeterRegistry> meters;
 
@@ -65,23 +73,23 @@ public final class SyncState {
      * server hangs delays none of the others); {@code /observe/sync}, the MBeans and {@code sync_lag} then serve
      * the last value with its age instead of asking a server on the request thread.
      */
-    public synchronized void startLagRefresh(java.time.Duration period) {
+    public synchronized void startLagRefresh(Duration period) {
         if (lagRefresher != null) {
             return;
         }
-        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadFactory daemon = task -> {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory daemon = task -> {
             Thread thread = new Thread(task, "sync-lag-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        lagWorkers = java.util.concurrent.Executors.newCachedThreadPool(daemon);
-        lagRefresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon);
-        lagRefresher.scheduleWithFixedDelay(this::refreshLags, 0, period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        lagWorkers = Executors.newCachedThreadPool(daemon);
+        lagRefresher = Executors.newSingleThreadScheduledExecutor(daemon);
+        lagRefresher.scheduleWithFixedDelay(this::refreshLags, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void refreshLags() {
-        java.util.concurrent.ExecutorService workers = lagWorkers;
+        ExecutorService workers = lagWorkers;
         if (workers == null) {
             return;
         }
@@ -89,7 +97,7 @@ public final class SyncState {
             try {
                 // a flow still computing its previous lag is skipped (FlowState.refreshLag returns at once)
                 workers.execute(state::refreshLag);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 return;
             }
         }
@@ -100,13 +108,13 @@ public final class SyncState {
      * when the app starts stopping, so that no lag query reaches a server (an embedded broker or MongoDB) while it
      * stops. The last values are still served.
      */
-    public void stopLagRefresh(java.time.Duration wait) {
+    public void stopLagRefresh(Duration wait) {
         endLagRefresh(wait, false);
     }
 
     /** Removes the MBeans (when the app stops). */
     public void close() {
-        endLagRefresh(java.time.Duration.ZERO, true);
+        endLagRefresh(Duration.ZERO, true);
         flows.keySet().forEach(name -> {
             try {
                 ObjectName objectName = objectName(name);
@@ -120,9 +128,9 @@ public final class SyncState {
     }
 
     /** Ends the lag refresh, if running (a context started again starts it again), interrupting it or waiting for it. */
-    private void endLagRefresh(java.time.Duration wait, boolean interrupt) {
-        java.util.concurrent.ScheduledExecutorService refresher;
-        java.util.concurrent.ExecutorService workers;
+    private void endLagRefresh(Duration wait, boolean interrupt) {
+        ScheduledExecutorService refresher;
+        ExecutorService workers;
         synchronized (this) {
             refresher = lagRefresher;
             workers = lagWorkers;
@@ -141,8 +149,8 @@ public final class SyncState {
         workers.shutdown();
         try {
             long deadline = System.nanoTime() + wait.toNanos();
-            refresher.awaitTermination(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            refresher.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS);
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
