@@ -16,6 +16,12 @@ RUN groupadd --system --gid 10001 sync-routes \
 WORKDIR /app
 COPY --from=build /build/target/sync-routes.jar /app/sync-routes.jar
 COPY routes /app/routes
+# a class-data-sharing archive of the classes a training run loads (every flow once against the simulators):
+# the app starts faster with it
+RUN cd /tmp && mkdir training && cd training \
+ && ROUTES_DIR=/app/routes java -XX:ArchiveClassesAtExit=/app/sync-routes.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -jar /app/sync-routes.jar --demo --once > training.log 2>&1 || (tail -20 training.log; exit 1) \
+ && cd /tmp && rm -rf training
 ENV ROUTES_DIR=/app/routes \
     DATA_INBOUND_DIR=/data/inbound \
     DATA_DONE_DIR=/data/done \
@@ -26,4 +32,4 @@ ENV ROUTES_DIR=/app/routes \
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/sync-routes.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/app/sync-routes.jsa", "-jar", "/app/sync-routes.jar"]

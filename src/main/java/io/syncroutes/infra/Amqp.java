@@ -1,6 +1,7 @@
 package io.syncroutes.infra;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
@@ -28,17 +29,23 @@ public final class Amqp {
         String user = Settings.get(context, "rabbitmq.user");
         String password = Settings.get(context, "rabbitmq.password");
         String vhost = Settings.get(context, "rabbitmq.vhost");
+        CachingConnectionFactory factory;
         if (host.isBlank()) {
             host = Settings.get(context, "rabbitmq.embedded.host");
             port = Integer.parseInt(Settings.get(context, "rabbitmq.embedded.port"));
             EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(host, port, user, password,
                     EmbeddedAmqpBroker.Store.valueOf(Settings.get(context, "rabbitmq.embedded.store").toUpperCase(Locale.ROOT)),
                     Path.of(Settings.get(context, "rabbitmq.embedded.dir")));
-            broker.start();
-            context.addService(broker, true, true);
+            // the broker starts while the app goes on; the context's start waits for it (and fails if it did not)
+            broker.startInBackground();
+            context.addService(broker, true, false);
+            factory = new CachingConnectionFactory(broker.clientConnectionFactory());
+            factory.setHost(host);
+            factory.setPort(port);
             vhost = "/";
+        } else {
+            factory = new CachingConnectionFactory(host, port);
         }
-        CachingConnectionFactory factory = new CachingConnectionFactory(host, port);
         factory.setUsername(user);
         factory.setPassword(password);
         factory.setVirtualHost(vhost.isBlank() ? "/" : vhost);
@@ -51,7 +58,7 @@ public final class Amqp {
         ExecutorService dispatch = context.getExecutorServiceManager().newFixedThreadPool(factory, "amqp-consumer", threads);
         factory.setExecutor(dispatch);
         context.getRegistry().bind("rabbitConnectionFactory", ConnectionFactory.class, factory);
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+        context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 factory.destroy();

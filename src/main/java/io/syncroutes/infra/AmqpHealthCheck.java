@@ -1,5 +1,6 @@
 package io.syncroutes.infra;
 
+import com.rabbitmq.client.Channel;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -28,7 +29,7 @@ public final class AmqpHealthCheck extends AbstractHealthCheck implements AutoCl
                     throw new IllegalStateException("connection closed");
                 }
                 // a channel of its own (not from the cache): a round trip the broker must answer
-                com.rabbitmq.client.Channel channel = connection.getDelegate().createChannel();
+                Channel channel = connection.getDelegate().createChannel();
                 if (channel != null) {
                     channel.close();
                 }

@@ -14,9 +14,12 @@ import org.h2.mvstore.MVStoreTool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * mongo-java-server's H2 backend, made durable and bounded. Durable: its MVStore otherwise commits in the
@@ -56,7 +59,7 @@ public class DurableH2Backend extends H2Backend {
     private volatile boolean closing;
     private final Object wakeUp = new Object();
     /** Shared by commands, taken alone by each compaction step. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock access = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock access = new ReentrantReadWriteLock();
     /** The last write the compactor has seen writes pause after, and compacted for (or found nothing to do). */
     private volatile long settledWriteAt;
     private long sizeAfterCompaction;
@@ -150,7 +153,7 @@ public class DurableH2Backend extends H2Backend {
     }
 
     /** Runs a compaction step while no command runs. */
-    private boolean exclusively(java.util.function.BooleanSupplier step) {
+    private boolean exclusively(BooleanSupplier step) {
         access.writeLock().lock();
         try {
             return step.getAsBoolean();
@@ -168,7 +171,7 @@ public class DurableH2Backend extends H2Backend {
     }
 
     private static MVStore open(String fileName) {
-        java.io.File file = new java.io.File(fileName);
+        File file = new File(fileName);
         if (file.length() > COMPACT_AT_OPEN_BYTES) {
             // e.g. a store grown by an earlier version, or not compacted because the app was killed
             long before = file.length();
@@ -235,10 +238,10 @@ public class DurableH2Backend extends H2Backend {
             super.close();
         }
         if (fileName != null) {
-            long before = new java.io.File(fileName).length();
+            long before = new File(fileName).length();
             try {
                 MVStoreTool.compact(fileName, false);
-                LOG.info("Embedded MongoDB store compacted on stop: {} KB -> {} KB", before / 1024, new java.io.File(fileName).length() / 1024);
+                LOG.info("Embedded MongoDB store compacted on stop: {} KB -> {} KB", before / 1024, new File(fileName).length() / 1024);
             } catch (RuntimeException e) {
                 // housekeeping only: the store as it was is complete
                 LOG.warn("Embedded MongoDB store not compacted on stop ({}); it is complete as it is", e.toString());

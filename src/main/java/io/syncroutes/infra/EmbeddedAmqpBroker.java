@@ -1,5 +1,8 @@
 package io.syncroutes.infra;
 
+import com.rabbitmq.client.AddressResolver;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
@@ -9,18 +12,26 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded AMQP 0-9-1 broker (Apache Qpid Broker-J) used when no RABBITMQ_HOST is configured. With the
  * {@code DERBY} store its queues and persistent messages survive a restart, a crash or a kill of the app (not a
- * power loss: commits are not forced to disk).
+ * power loss: commits are not forced to disk). It starts on a thread of its own while the app's other start-up work
+ * goes on; connections made through {@link #clientConnectionFactory()} wait for it.
  */
 public final class EmbeddedAmqpBroker extends ServiceSupport {
 
@@ -35,6 +46,7 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
     private final String password;
     private final Store store;
     private final Path workDir;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private SystemLauncher launcher;
 
     public EmbeddedAmqpBroker(String host, int port, String user, String password, Store store, Path workDir) {
@@ -44,6 +56,52 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
         this.password = password;
         this.store = store;
         this.workDir = workDir;
+    }
+
+    /** Starts the broker on the thread {@code embedded-amqp-start}; {@link #start()} meanwhile waits for it. */
+    public void startInBackground() {
+        Thread starter = new Thread(() -> {
+            try {
+                start();
+                started.complete(null);
+            } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        }, "embedded-amqp-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** A RabbitMQ client connection factory whose connections wait (up to two minutes) for a background start. */
+    public ConnectionFactory clientConnectionFactory() {
+        ConnectionFactory factory = new ConnectionFactory() {
+            @Override
+            public Connection newConnection(ExecutorService executor, AddressResolver addresses, String clientName)
+                    throws IOException, TimeoutException {
+                awaitStarted();
+                return super.newConnection(executor, addresses, clientName);
+            }
+        };
+        // as in Spring's own factory: Spring recovers the connection, the client must not as well
+        factory.setAutomaticRecoveryEnabled(false);
+        return factory;
+    }
+
+    private void awaitStarted() throws IOException {
+        if (isStarted()) {
+            return;
+        }
+        try {
+            started.get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
+            throw new IOException("the embedded AMQP broker did not start: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IOException("the embedded AMQP broker has not started within two minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the embedded AMQP broker", e);
+        }
     }
 
     @Override
@@ -113,13 +171,13 @@ public final class EmbeddedAmqpBroker extends ServiceSupport {
         Object broker = systemConfig == null ? null : systemConfig.getContainer();
         try {
             Class<?> type = broker.getClass();
-            while (type != null && java.util.Arrays.stream(type.getDeclaredFields()).noneMatch(f -> f.getName().equals("_shutdownHook"))) {
+            while (type != null && Arrays.stream(type.getDeclaredFields()).noneMatch(f -> f.getName().equals("_shutdownHook"))) {
                 type = type.getSuperclass();
             }
             if (type == null) {
                 throw new NoSuchFieldException("_shutdownHook in " + broker.getClass().getName());
             }
-            java.lang.reflect.Field hook = type.getDeclaredField("_shutdownHook");
+            Field hook = type.getDeclaredField("_shutdownHook");
             hook.setAccessible(true);
             Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
         } catch (ReflectiveOperationException | RuntimeException e) {

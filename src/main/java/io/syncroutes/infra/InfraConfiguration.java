@@ -16,6 +16,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -51,7 +52,7 @@ public class InfraConfiguration implements CamelConfiguration {
                 SyncState state = started.getRegistry().lookupByNameAndType("syncState", SyncState.class);
                 state.registerGauges();
                 // lag gauges computed in the background, served with their age (never on a request thread)
-                state.startLagRefresh(java.time.Duration.ofMillis(Long.parseLong(Settings.get(started, "sync.lag-refresh-ms"))));
+                state.startLagRefresh(Duration.ofMillis(Long.parseLong(Settings.get(started, "sync.lag-refresh-ms"))));
             }
 
             @Override
@@ -59,7 +60,7 @@ public class InfraConfiguration implements CamelConfiguration {
                 // no lag query may reach the embedded broker or MongoDB while they stop (after the routes)
                 SyncState state = stopping.getRegistry().lookupByNameAndType("syncState", SyncState.class);
                 if (state != null) {
-                    state.stopLagRefresh(java.time.Duration.ofSeconds(5));
+                    state.stopLagRefresh(Duration.ofSeconds(5));
                 }
             }
         });
@@ -105,7 +106,7 @@ public class InfraConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             MongoHealthCheck mongoCheck = new MongoHealthCheck(healthClient, new ConnectionString(uri).getHosts().toString(),
-                    java.time.Duration.ofMillis(probeInterval), java.time.Duration.ofMillis(probeTimeout));
+                    Duration.ofMillis(probeInterval), Duration.ofMillis(probeTimeout));
             context.addService(new Closing(mongoCheck::close), true, true);
             health.register(mongoCheck);
             RoutesStartedHealthCheck routesStarted = new RoutesStartedHealthCheck();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Several instances (CLUSTER_SERVICE): polled work ({@code master:<namespace>:...} routes) runs on the one instance
@@ -42,7 +43,7 @@ public final class Leadership {
     }
 
     /** {@link #leads} of {@code namespace}, for a flow's state ({@code FlowState.leads}). */
-    public java.util.function.BooleanSupplier of(String namespace) {
+    public BooleanSupplier of(String namespace) {
         return () -> leads(namespace);
     }
 
