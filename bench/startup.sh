@@ -3,20 +3,20 @@
 # in a fresh data folder (the embedded default: MongoDB on H2, the embedded AMQP broker), beside the same JVM
 # starting and exiting at once (java -version) as the raw baseline. --cds: with the class-data-sharing archive
 # target/sync-routes.jsa, made first (bench/cds-archive.sh) when it is missing or older than the jar.
-#   bench/startup.sh [--demo] [--cds] [--runs=5] [--port=18080] [--java-opts="..."]
+#   bench/startup.sh [--demo] [--cds] [--runs=5] [--port=18080] [--java-opts="..."] [--jar=target/sync-routes.jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=""; runs=5; port=18080; opts=""; cds=""
+mode=""; runs=5; port=18080; opts=""; cds=""; jar="$PWD/target/sync-routes.jar"
 for arg in "$@"; do case "$arg" in
   --demo) mode="--demo";;
   --cds) cds=1;;
   --runs=*) runs="${arg#*=}";;
   --port=*) port="${arg#*=}";;
   --java-opts=*) opts="${arg#*=}";;
+  --jar=*) jar="$(realpath "${arg#*=}")";;
   *) echo "unknown option $arg" >&2; exit 2;;
 esac; done
-[ -f target/sync-routes.jar ] || mvn -B -q package -DskipTests
-jar="$PWD/target/sync-routes.jar"
+[ -f "$jar" ] || mvn -B -q package -DskipTests
 if [ -n "$cds" ]; then
   [ target/sync-routes.jsa -nt "$jar" ] || bench/cds-archive.sh
   opts="$opts -XX:SharedArchiveFile=$PWD/target/sync-routes.jsa"
