@@ -73,7 +73,7 @@ public final class App {
             return 2;
         }
         try {
-            return OnceRun.run(main.getCamelContext(), command.onceFlows(), System.out);
+            return OnceRun.run(main.getCamelContext(), command.onceFlows(), command.dryRun(), System.out);
         } catch (Exception e) {
             System.out.println("once: failed: " + LogMasking.mask(String.valueOf(e.getMessage())));
             return 1;

@@ -11,8 +11,9 @@ import java.util.Set;
  *
  * @param once       run the flows once and exit ({@code --once})
  * @param onceFlows  the flows named after {@code --once}; empty = every enabled flow
+ * @param dryRun     every flow reads and decides, writes nothing and reports its plan ({@code --dry-run})
  */
-record CommandLine(boolean help, boolean demo, boolean simulators, boolean once, List<String> onceFlows,
+record CommandLine(boolean help, boolean demo, boolean simulators, boolean once, List<String> onceFlows, boolean dryRun,
                    Map<String, String> properties, String error) {
 
     /** The flows, by the names {@code --once} takes. */
@@ -27,6 +28,8 @@ record CommandLine(boolean help, boolean demo, boolean simulators, boolean once,
               --once [flow...]     run each enabled flow (or only those named: workorders, products, cases,
                                    resources, unavailabilities) once, then exit: 0 when every one succeeded, 1 with
                                    one line per flow otherwise
+              --dry-run            every flow reads and decides as usual but writes nothing, and reports its plan
+                                   (with --once: every flow's plan as one JSON document; exit 1 if one could not plan)
               --demo               run every flow against the project's simulators, with sample data flowing
               --simulators         run only the simulators of Ivanti, Intempus, the Focus API and Qargo (ports
                                    DEMO_*_PORT) and print their URLs and demo credentials
@@ -40,6 +43,7 @@ record CommandLine(boolean help, boolean demo, boolean simulators, boolean once,
         boolean demo = false;
         boolean simulators = false;
         boolean once = false;
+        boolean dryRun = false;
         List<String> onceFlows = new ArrayList<>();
         Map<String, String> properties = new LinkedHashMap<>();
         for (String arg : args) {
@@ -51,6 +55,8 @@ record CommandLine(boolean help, boolean demo, boolean simulators, boolean once,
                 simulators = true;
             } else if (arg.equals("--once")) {
                 once = true;
+            } else if (arg.equals("--dry-run")) {
+                dryRun = true;
             } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {
                 properties.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else if (once && FLOWS.contains(arg)) {
@@ -63,13 +69,16 @@ record CommandLine(boolean help, boolean demo, boolean simulators, boolean once,
                 return failed("unknown option: " + arg);
             }
         }
-        if (simulators && (demo || once)) {
-            return failed("--simulators runs only the simulators: it takes neither --demo nor --once");
+        if (simulators && (demo || once || dryRun)) {
+            return failed("--simulators runs only the simulators: it takes neither --demo, --once nor --dry-run");
         }
-        return new CommandLine(help, demo, simulators, once, List.copyOf(onceFlows), properties, null);
+        if (dryRun) {
+            properties.putIfAbsent("sync.dry-run", "true");
+        }
+        return new CommandLine(help, demo, simulators, once, List.copyOf(onceFlows), dryRun, properties, null);
     }
 
     private static CommandLine failed(String error) {
-        return new CommandLine(false, false, false, false, List.of(), Map.of(), error);
+        return new CommandLine(false, false, false, false, List.of(), false, Map.of(), error);
     }
 }

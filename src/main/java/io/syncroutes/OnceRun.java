@@ -1,5 +1,7 @@
 package io.syncroutes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.RoutesNotStarted;
 import io.syncroutes.infra.Settings;
@@ -20,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,29 +36,36 @@ import java.util.concurrent.Future;
  * (its run route, or for work orders the files in the inbound folder now and one export, for products a drain of the
  * queue), the outcome of each is printed on one line, and the exit status says whether all succeeded. A flow runs only
  * where it may: on the leader of its namespaces (CLUSTER_SERVICE file or kubernetes), or holding its lock file in the
- * data folder (one instance), so a second {@code --once} at the same time does not do the same work.
+ * data folder (one instance), so a second {@code --once} at the same time does not do the same work. With
+ * {@code --dry-run} each flow plans instead (writes nothing) and the plans are printed as one JSON document.
  */
 final class OnceRun {
 
-    /** One flow as {@code --once} runs it: the setting that turns it on, its leadership namespaces. */
-    private record Flow(String name, String enabledProperty, String variable, List<String> namespaces) {
+    /** One flow as {@code --once} runs it: the setting that turns it on, its leadership namespaces, whether it can plan. */
+    private record Flow(String name, String enabledProperty, String variable, List<String> namespaces, boolean plans) {
     }
 
     /** How a flow's run went. */
     enum Status { OK, FAILED, SKIPPED, OFF }
 
-    record Outcome(String flow, Status status, String line) {
+    record Outcome(String flow, Status status, String line, List<Map<String, Object>> plans) {
+        Outcome(String flow, Status status, String line) {
+            this(flow, status, line, List.of());
+        }
+
         String summary() {
             return "once: " + flow + " " + status.name().toLowerCase(Locale.ROOT) + (line.isEmpty() ? "" : ": " + line);
         }
     }
 
     private static final List<Flow> FLOWS = List.of(
-            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export")),
-            new Flow("products", "products.enabled", "IVANTI_API_URL", List.of()),
-            new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases")),
-            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources")),
-            new Flow("unavailabilities", "unavailabilities.enabled", "QARGO_CLIENT_ID", List.of("unavailabilities")));
+            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export"), false),
+            new Flow("products", "products.enabled", "IVANTI_API_URL", List.of(), false),
+            new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases"), true),
+            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources"), false),
+            new Flow("unavailabilities", "unavailabilities.enabled", "QARGO_CLIENT_ID", List.of("unavailabilities"), true));
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * The routes that would run the flows on their own (timers, cron, the queue consumer, the demo's feeders), and the
@@ -67,11 +77,13 @@ final class OnceRun {
     private final CamelContext context;
     private final SyncState syncState;
     private final ProducerTemplate template;
+    private final boolean dryRun;
     /** The products drain's line (one drain per run). */
     private volatile String drained = "";
 
-    private OnceRun(CamelContext context) {
+    private OnceRun(CamelContext context, boolean dryRun) {
         this.context = context;
+        this.dryRun = dryRun;
         this.syncState = context.getRegistry().lookupByNameAndType("syncState", SyncState.class);
         this.template = context.createProducerTemplate();
     }
@@ -92,9 +104,12 @@ final class OnceRun {
         }
     }
 
-    /** Runs the flows named (every enabled one when none is), prints one line each; returns the exit status. */
-    static int run(CamelContext context, List<String> named, PrintStream out) throws Exception {
-        OnceRun once = new OnceRun(context);
+    /**
+     * Runs the flows named (every enabled one when none is), prints one line each (a dry run: one JSON document of
+     * their plans); returns the exit status.
+     */
+    static int run(CamelContext context, List<String> named, boolean dryRun, PrintStream out) throws Exception {
+        OnceRun once = new OnceRun(context, dryRun);
         List<Flow> selected = FLOWS.stream().filter(flow -> named.isEmpty() || named.contains(flow.name())).toList();
         ExecutorService runs = Executors.newFixedThreadPool(selected.size());
         List<Future<Outcome>> futures = new ArrayList<>();
@@ -103,10 +118,17 @@ final class OnceRun {
                 futures.add(runs.submit(() -> once.runOnce(flow, !named.isEmpty())));
             }
             boolean failed = false;
+            List<Outcome> outcomes = new ArrayList<>();
             for (Future<Outcome> future : futures) {
                 Outcome outcome = future.get();
-                out.println(outcome.summary());
+                outcomes.add(outcome);
+                if (!dryRun) {
+                    out.println(outcome.summary());
+                }
                 failed |= outcome.status() == Status.FAILED;
+            }
+            if (dryRun) {
+                out.println(JSON.writeValueAsString(plans(outcomes)));
             }
             out.flush();
             return failed ? 1 : 0;
@@ -116,9 +138,30 @@ final class OnceRun {
         }
     }
 
+    /** The document {@code --once --dry-run} prints: per flow its status, its plans (one per run part) or why it has none. */
+    private static Map<String, Object> plans(List<Outcome> outcomes) {
+        Map<String, Object> flows = new LinkedHashMap<>();
+        for (Outcome outcome : outcomes) {
+            Map<String, Object> flow = new LinkedHashMap<>();
+            flow.put("status", outcome.status() == Status.OK ? "planned" : outcome.status().name().toLowerCase(Locale.ROOT));
+            if (outcome.status() != Status.OK) {
+                flow.put("reason", outcome.line());
+            }
+            flow.put("plans", outcome.plans());
+            flows.put(outcome.flow(), flow);
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dryRun", true);
+        document.put("flows", flows);
+        return document;
+    }
+
     private Outcome runOnce(Flow flow, boolean named) {
         if (flow.enabledProperty() != null && !Boolean.parseBoolean(Settings.get(context, flow.enabledProperty()))) {
             return new Outcome(flow.name(), named ? Status.FAILED : Status.OFF, "not configured (set " + flow.variable() + ")");
+        }
+        if (dryRun && !flow.plans()) {
+            return new Outcome(flow.name(), Status.FAILED, "cannot plan: this flow has no dry run yet (it stays off while SYNC_DRY_RUN is on)");
         }
         try (AutoCloseable claim = claim(flow)) {
             if (claim == null) {
@@ -149,8 +192,9 @@ final class OnceRun {
             if (runs == null) {
                 runs = String.join("; ", newRuns(flow.name(), runsBefore));
             }
-            return failure == null ? new Outcome(flow.name(), Status.OK, runs)
-                    : new Outcome(flow.name(), Status.FAILED, failure + (runs.isEmpty() ? "" : " (" + runs + ")"));
+            List<Map<String, Object>> plans = dryRun ? newPlans(flow.name(), runsBefore) : List.of();
+            return failure == null ? new Outcome(flow.name(), Status.OK, runs, plans)
+                    : new Outcome(flow.name(), Status.FAILED, failure + (runs.isEmpty() ? "" : " (" + runs + ")"), plans);
         } catch (Exception e) {
             return new Outcome(flow.name(), Status.FAILED, Objects.toString(e.getMessage(), e.getClass().getSimpleName()));
         }
@@ -252,6 +296,18 @@ final class OnceRun {
             }
         }
         return runs;
+    }
+
+    /** The plan of each of the flow's states that finished a dry run since {@code before}. */
+    private List<Map<String, Object>> newPlans(String flow, Map<String, String> before) {
+        List<Map<String, Object>> plans = new ArrayList<>();
+        for (FlowState state : states(flow)) {
+            String at = Objects.toString(state.getLastRunAt(), "");
+            if (!at.isEmpty() && !at.equals(before.getOrDefault(state.getFlow(), "")) && state.getLastPlan() != null) {
+                plans.add(state.getLastPlan());
+            }
+        }
+        return plans;
     }
 
     /** The states of a flow: its own and its parts' (workorders-inbound, resources-promotions). */

@@ -64,7 +64,7 @@ class OnceRunTest {
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int status = OnceRun.run(context, List.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+            int status = OnceRun.run(context, List.of(), false, new PrintStream(out, true, StandardCharsets.UTF_8));
             String lines = out.toString(StandardCharsets.UTF_8);
 
             assertThat(status).as(lines).isZero();

@@ -49,26 +49,36 @@ public final class CasesApi {
     private final String authorization;
     private final FlowState flow;
     private final IntempusAnswers answers;
+    private final boolean dryRun;
 
     CasesApi(CasesStore store, JsonSchemaValidator createSchema, JsonSchemaValidator updateSchema, String authorization, FlowState flow,
-            IntempusAnswers answers) {
+            IntempusAnswers answers, boolean dryRun) {
         this.store = store;
         this.createSchema = createSchema;
         this.updateSchema = updateSchema;
         this.authorization = authorization;
         this.flow = flow;
         this.answers = answers;
+        this.dryRun = dryRun;
     }
 
     /** The API while the flow is off: every request is answered 503, naming the variables that turn the flow on. */
     public static CasesApi off() {
-        return new CasesApi(null, null, null, null, null, new IntempusAnswers(new Secrets(List.of())));
+        return new CasesApi(null, null, null, null, null, new IntempusAnswers(new Secrets(List.of())), false);
     }
 
     private void checkOn() {
         if (store == null) {
             throw new CaseApiException(503, "Cases flow off", "the cases flow is off: set INTEMPUS_API_URI, INTEMPUS_API_USER and "
                     + "INTEMPUS_API_KEY to turn it on", List.of("cases flow off"));
+        }
+    }
+
+    /** In a dry run a valid write is refused (503) before it reaches Intempus, saying so. */
+    private void checkWritable() {
+        if (dryRun) {
+            throw new CaseApiException(503, "Dry run", "the cases flow runs dry (CASES_DRY_RUN or SYNC_DRY_RUN): the /case API "
+                    + "changes nothing; the request was valid", List.of("dry run"));
         }
     }
 
@@ -127,6 +137,7 @@ public final class CasesApi {
     public void prepareCreate(Exchange exchange) {
         checkOn();
         ObjectNode body = body(exchange, createSchema);
+        checkWritable();
         exchange.setProperty(ACTION, "api_created");
         request(exchange, "POST", "case/", body);
     }
@@ -136,6 +147,7 @@ public final class CasesApi {
         checkOn();
         long id = id(exchange);
         ObjectNode body = body(exchange, updateSchema);
+        checkWritable();
         exchange.setProperty(CASE_ID, id);
         exchange.setProperty(ACTION, "api_updated");
         request(exchange, "PUT", "case/" + id + "/", body);
@@ -145,6 +157,7 @@ public final class CasesApi {
     public void prepareDelete(Exchange exchange) {
         checkOn();
         long id = id(exchange);
+        checkWritable();
         exchange.setProperty(CASE_ID, id);
         request(exchange, "DELETE", "case/" + id + "/", null);
     }

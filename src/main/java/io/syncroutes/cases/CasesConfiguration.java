@@ -58,6 +58,7 @@ public class CasesConfiguration implements CamelConfiguration {
         long fullInterval = Settings.positive(context, "intempus.full-sync-interval-ms", "INTEMPUS_FULL_SYNC_INTERVAL_MS");
         int pageSize = Settings.positive(context, "intempus.page-size", "INTEMPUS_PAGE_SIZE");
         Settings.positive(context, "intempus.timeout-ms", "INTEMPUS_REQUEST_TIMEOUT_MS");
+        boolean dryRun = Settings.dryRun(context, "intempus.dry-run", "CASES_DRY_RUN");
         int retries = Integer.parseInt(nonNegative(context, "intempus.retry.max-retries", "INTEMPUS_MAX_RETRIES"));
         long retryDelay = Settings.positive(context, "intempus.retry.delay-ms", "INTEMPUS_RETRY_DELAY_MS");
         long retryMaxDelay = Settings.positive(context, "intempus.retry.max-delay-ms", "INTEMPUS_RETRY_MAX_DELAY_MS");
@@ -70,19 +71,19 @@ public class CasesConfiguration implements CamelConfiguration {
                 database.getCollection(Settings.get(context, "intempus.state-collection")));
         String authorization = "ApiKey " + user + ":" + key;
         FlowState flow = context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("cases")
-                .mode("delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize)
+                .mode((dryRun ? "DRY RUN, " : "") + "delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize)
                 .leads("cases", Leadership.of(context).of("cases"));
         IntempusAnswers answers = new IntempusAnswers(new Secrets(List.of(key, user + ":" + key, Settings.get(context, "management.password"))));
         context.getRegistry().bind("casesSync", new CasesSync(store, authorization, pageSize, Duration.ofMillis(fullInterval), flow,
-                answers, Clock.systemUTC()));
+                answers, Clock.systemUTC(), dryRun));
         context.getRegistry().bind("casesApi", new CasesApi(store, JsonSchemaValidator.fromClasspath("schemas/case-create.schema.json"),
-                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow, answers));
+                JsonSchemaValidator.fromClasspath("schemas/case-update.schema.json"), authorization, flow, answers, dryRun));
         context.getRegistry().bind("intempusRedelivery", new RedeliveryPolicy().maximumRedeliveries(retries)
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).logRetryStackTrace(false).logExhausted(false));
         context.getRegistry().bind("intempusRetryPolicy", new RetryPolicy(Duration.ofMillis(retryDelay), 2,
                 Duration.ofMillis(retryMaxDelay), 0.2, Clock.systemUTC()));
-        LOG.info("Cases flow on: {} -> MongoDB {}.{} (delta every {} ms, full every {} ms, {} retries); local API at /case",
-                uri, Settings.get(context, "mongo.database"), Settings.get(context, "intempus.collection"), syncInterval, fullInterval, retries);
+        LOG.info("Cases flow on{}: {} -> MongoDB {}.{} (delta every {} ms, full every {} ms, {} retries); local API at /case",
+                dryRun ? " (DRY RUN: nothing is written, the /case API refuses writes)" : "", uri, Settings.get(context, "mongo.database"), Settings.get(context, "intempus.collection"), syncInterval, fullInterval, retries);
     }
 
     private static void checkUri(String uri) {

@@ -198,6 +198,16 @@ public final class CasesStore {
      * ({@code logical_timestamp > walkStartTimestamp}: created through the local API meanwhile). Returns how many.
      */
     public long deleteUnseen(LongSet seen, long walkStartTimestamp) {
+        List<Long> gone = unseen(seen, walkStartTimestamp);
+        long deleted = 0;
+        for (int from = 0; from < gone.size(); from += 1000) {
+            deleted += cases.deleteMany(Filters.in("_id", gone.subList(from, Math.min(gone.size(), from + 1000)))).getDeletedCount();
+        }
+        return deleted;
+    }
+
+    /** The ids of the stored cases a complete walk did not see, stored before it started (what it deletes). */
+    public List<Long> unseen(LongSet seen, long walkStartTimestamp) {
         List<Long> gone = new ArrayList<>();
         try (MongoCursor<Document> all = cases.find().projection(Projections.include(TIMESTAMP)).batchSize(5000).iterator()) {
             while (all.hasNext()) {
@@ -208,11 +218,7 @@ public final class CasesStore {
                 }
             }
         }
-        long deleted = 0;
-        for (int from = 0; from < gone.size(); from += 1000) {
-            deleted += cases.deleteMany(Filters.in("_id", gone.subList(from, Math.min(gone.size(), from + 1000)))).getDeletedCount();
-        }
-        return deleted;
+        return gone;
     }
 
     public SyncMark mark() {

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncroutes.shared.DryRunPlan;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.LongSet;
+import io.syncroutes.shared.RunSummary;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -30,7 +32,8 @@ import java.util.Map;
  * ({@code logical_timestamp__gt} the stored watermark). A page's cases are inserted when missing, replaced when
  * their logical timestamp is greater, left alone otherwise, in one bulk write. Only a complete full walk deletes
  * local cases it did not see. The watermark and the last full sync are stored only when a run completes, so a
- * failed run changes nothing and the next one starts from the same point.
+ * failed run changes nothing and the next one starts from the same point. A dry run reads and compares the same way,
+ * writes nothing (cases, deletions, sync state) and reports its plan.
  */
 public final class CasesSync {
 
@@ -47,10 +50,11 @@ public final class CasesSync {
     private final FlowState flow;
     private final IntempusAnswers answers;
     private final Clock clock;
+    private final boolean dryRun;
     private volatile Instant lastSuccessAt;
 
     CasesSync(CasesStore store, String authorization, int pageSize, Duration fullInterval, FlowState flow,
-            IntempusAnswers answers, Clock clock) {
+            IntempusAnswers answers, Clock clock, boolean dryRun) {
         this.store = store;
         this.authorization = authorization;
         this.pageSize = pageSize;
@@ -58,6 +62,7 @@ public final class CasesSync {
         this.flow = flow;
         this.answers = answers;
         this.clock = clock;
+        this.dryRun = dryRun;
         flow.lag("seconds since the last successful sync run", this::secondsSinceLastSuccess);
     }
 
@@ -66,6 +71,8 @@ public final class CasesSync {
         final boolean full;
         final CasesStore.SyncMark mark;
         final SyncStats stats;
+        /** A dry run's plan (null when the run writes). */
+        final DryRunPlan plan;
         final LongSet seen;
         /** A full walk's stored timestamps, read once at its start (one cursor instead of one query per page). */
         Map<Long, Long> stored;
@@ -78,11 +85,12 @@ public final class CasesSync {
         long unidentified;
         long lastTotal = -1;
 
-        Run(boolean full, CasesStore.SyncMark mark) {
+        Run(boolean full, CasesStore.SyncMark mark, boolean dryRun) {
             this.full = full;
             this.mark = mark;
             this.stats = new SyncStats("cases", full ? "cases full sync" : "cases delta sync",
                     "pages", "inserted", "updated", "deleted", "unchanged");
+            this.plan = dryRun ? new DryRunPlan("cases", stats.subject(), "inserted", "updated", "deleted") : null;
             this.seen = full ? new LongSet() : null;
         }
     }
@@ -95,7 +103,7 @@ public final class CasesSync {
         }
         boolean full = mark.watermark() == null || mark.lastFullAt() == null
                 || !clock.instant().isBefore(mark.lastFullAt().plus(fullInterval));
-        Run run = new Run(full, mark);
+        Run run = new Run(full, mark, dryRun);
         if (full) {
             run.stored = store.allTimestamps();
         }
@@ -173,7 +181,14 @@ public final class CasesSync {
                 updates.add(CasesStore.toDocument(c));
             }
         }
-        long[] written = store.apply(inserts, updates);
+        long[] written;
+        if (run.plan != null) {
+            inserts.forEach(doc -> run.plan.add("inserted", doc.get("_id")));
+            updates.forEach(doc -> run.plan.add("updated", doc.get("_id")));
+            written = new long[] {inserts.size(), updates.size()};
+        } else {
+            written = store.apply(inserts, updates);
+        }
         run.stats.add("inserted", written[0]).add("updated", written[1]).add("unchanged", valid.size() - written[0] - written[1]);
 
         long limit = meta.path("limit").asLong(pageSize);
@@ -186,7 +201,7 @@ public final class CasesSync {
      * the count did not move during the walk), then the watermark (Intempus' committed maximum when the run
      * started) and the run times are stored. Returns the stats (the route logs {@code summary()}).
      */
-    public SyncStats finish(Exchange exchange) {
+    public RunSummary finish(Exchange exchange) {
         Run run = run(exchange);
         exchange.removeProperty(RUN);
         Instant now = clock.instant();
@@ -194,12 +209,24 @@ public final class CasesSync {
         boolean fullComplete = false;
         if (run.full) {
             if (run.firstTotal == run.lastTotal && run.seen.size() + run.unidentified == run.lastTotal) {
-                run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart));
+                if (run.plan != null) {
+                    List<Long> unseen = store.unseen(run.seen, walkStart);
+                    unseen.forEach(id -> run.plan.add("deleted", id));
+                    run.stats.add("deleted", unseen.size());
+                } else {
+                    run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart));
+                }
                 fullComplete = true;
             } else {
                 run.stats.error("deletions", "skipped: Intempus counted " + run.firstTotal + " then " + run.lastTotal
                         + " cases while the walk saw " + run.seen.size() + " (changed during the walk); the next run walks again");
             }
+        }
+        if (run.plan != null) {
+            run.stats.finish();
+            run.stats.errors().forEach(run.plan::error);
+            flow.planFinished(run.plan.finish());
+            return run.plan;
         }
         Long previous = run.mark.watermark();
         Long watermark;

@@ -26,4 +26,20 @@ public final class Settings {
         }
         throw new IllegalArgumentException(variable + " must be a positive whole number, not '" + value + "'");
     }
+
+    /**
+     * Whether a flow runs dry (reads and decides, writes nothing): its own setting ({@code <flow>.dry-run}) when set,
+     * else {@code sync.dry-run} (SYNC_DRY_RUN). Anything but true or false fails the start, naming the variable.
+     */
+    public static boolean dryRun(CamelContext context, String flowKey, String variable) {
+        String own = get(context, flowKey);
+        String value = own.isEmpty() ? get(context, "sync.dry-run") : own;
+        if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException((own.isEmpty() ? "SYNC_DRY_RUN" : variable) + " must be true or false, not '" + value + "'");
+    }
 }

@@ -54,6 +54,11 @@ public class ProductsConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("PRODUCTS_MODE must be 'continuous' or 'drain', not '" + mode + "'");
         }
         boolean enabled = !Settings.get(context, "ivanti.api-url").isBlank();
+        if (enabled && Settings.dryRun(context, "products.dry-run", "SYNC_DRY_RUN")) {
+            // it cannot plan without consuming yet: off rather than writing during a dry run
+            LOG.info("Products flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
+            enabled = false;
+        }
         properties.addOverrideProperty("products.enabled", String.valueOf(enabled));
         properties.addOverrideProperty("products.continuous", String.valueOf(enabled && mode.equals("continuous")));
         properties.addOverrideProperty("products.drain", String.valueOf(enabled && mode.equals("drain")));
@@ -62,6 +67,9 @@ public class ProductsConfiguration implements CamelConfiguration {
             RoutesNotStarted.install(context, List.of("products-sync"));
         }
         if (!enabled) {
+            if (!Settings.get(context, "ivanti.api-url").isBlank()) {
+                return;
+            }
             LOG.info("Products flow (RabbitMQ -> Ivanti) is off: set IVANTI_API_URL, IVANTI_TOKEN_URL, IVANTI_CLIENT_ID, "
                     + "IVANTI_CLIENT_SECRET and IVANTI_API_KEY to turn it on");
             return;

@@ -41,6 +41,11 @@ public class ResourcesConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         String url = Settings.get(context, "focus.api-url");
         boolean enabled = !url.isBlank();
+        if (enabled && Settings.dryRun(context, "resources.dry-run", "SYNC_DRY_RUN")) {
+            context.getPropertiesComponent().addOverrideProperty("resources.enabled", "false");
+            LOG.info("Resources flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
+            return;
+        }
         context.getPropertiesComponent().addOverrideProperty("resources.enabled", String.valueOf(enabled));
         if (!enabled) {
             LOG.info("Resources flow (Focus API -> MongoDB) is off: set FOCUS_API_URL, FOCUS_USER, FOCUS_PASSWORD, "

@@ -33,6 +33,7 @@ public final class FlowState implements FlowStateMBean {
     private volatile String mode = "";
     private volatile Instant lastRunAt;
     private volatile String lastRun = "";
+    private volatile Map<String, Object> lastPlan;
     private volatile Instant lastErrorAt;
     private volatile LongSupplier lag = () -> -1;
     private volatile String lagDescription = "";
@@ -199,6 +200,24 @@ public final class FlowState implements FlowStateMBean {
         return summary;
     }
 
+    /**
+     * A dry run ended: its plan becomes the last run (and the last plan), its errors recent errors; nothing is added
+     * to the totals, which count what was written. Returns its summary.
+     */
+    public String planFinished(DryRunPlan plan) {
+        plan.errors().forEach(this::error);
+        lastRunAt = plan.finishedAt() != null ? plan.finishedAt() : Instant.now();
+        lastPlan = plan.toMap();
+        String summary = plan.summary();
+        lastRun = summary;
+        return summary;
+    }
+
+    /** The plan of the last dry run, or null when none ran. */
+    public Map<String, Object> getLastPlan() {
+        return lastPlan;
+    }
+
     /** A run ended whose counters were already counted one by one (e.g. a products batch). */
     public void runSummarized(SyncStats stats) {
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
@@ -228,6 +247,9 @@ public final class FlowState implements FlowStateMBean {
         map.put("mode", mode);
         map.put("lastRunAt", getLastRunAt());
         map.put("lastRun", lastRun);
+        if (lastPlan != null) {
+            map.put("lastPlan", lastPlan);
+        }
         map.put("totals", getTotals());
         map.put("lag", getLag());
         map.put("lagDescription", lagDescription);

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of one sync run (a file, an export batch, a drain), printed as one log line. */
-public final class SyncStats {
+public final class SyncStats implements RunSummary {
 
     /** Exchange property under which routes keep the stats of the run in progress. */
     public static final String PROPERTY = "syncStats";

@@ -97,7 +97,7 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
         Instant to = Settings.get(context, "qargo.sync-to").isBlank() ? null : instant(Settings.get(context, "qargo.sync-to"), "QARGO_SYNC_TO");
         FleetMatcher matcher = new FleetMatcher(Arrays.stream(Settings.get(context, "qargo.match-strategies").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList());
-        boolean dryRun = Boolean.parseBoolean(Settings.get(context, "qargo.dry-run"));
+        boolean dryRun = Settings.dryRun(context, "qargo.dry-run", "QARGO_DRY_RUN");
 
         MongoDatabase database = context.getRegistry().lookupByNameAndType("mongoClient", MongoClient.class)
                 .getDatabase(Settings.get(context, "mongo.database"));

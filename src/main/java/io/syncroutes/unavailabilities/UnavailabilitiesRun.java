@@ -1,5 +1,6 @@
 package io.syncroutes.unavailabilities;
 
+import io.syncroutes.shared.DryRunPlan;
 import io.syncroutes.shared.SyncStats;
 
 import java.util.ArrayDeque;
@@ -19,6 +20,8 @@ final class UnavailabilitiesRun {
         "errors", "deferred", "requests"};
 
     final SyncStats stats = new SyncStats("unavailabilities", "unavailabilities run", COUNTERS);
+    /** What a dry run would write: the local unavailability (or the master one it would copy) per action. */
+    final DryRunPlan plan = new DryRunPlan("unavailabilities", "unavailabilities run", "created", "updated", "deleted");
     final long tokensBefore;
     final List<String> unmatched = new ArrayList<>();
     final List<String> ambiguous = new ArrayList<>();

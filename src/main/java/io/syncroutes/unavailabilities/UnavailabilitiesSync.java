@@ -144,9 +144,10 @@ public final class UnavailabilitiesSync {
         for (UnavailabilityDiff.Write write : diff.writes()) {
             if (dryRun) {
                 JsonNode body = write.call().body();
-                LOG.info("dry run: would {} on local fleet resource {} ({}){}", write.what(), pair.label(), pair.localId(),
+                LOG.debug("dry run: would {} on local fleet resource {} ({}){}", write.what(), pair.label(), pair.localId(),
                         body == null ? "" : ": " + body);
                 run.stats.increment(write.counter());
+                run.plan.add(write.counter(), write.what().substring(write.what().indexOf(' ') + 1) + " (" + pair.label() + ")");
             } else {
                 run.writes.add(write);
             }
@@ -174,7 +175,13 @@ public final class UnavailabilitiesSync {
             if (run.stopped()) {
                 line.append(" stopped: ").append(run.stopReason()).append("; the rest resumes next run");
             }
-            state.runFinished(run.stats);
+            if (dryRun) {
+                // counted nowhere: the totals count what was written
+                run.stats.errors().forEach(run.plan::error);
+                state.planFinished(run.plan.finish());
+            } else {
+                state.runFinished(run.stats);
+            }
             String text = line.toString();
             if (run.stats.get("errors") > 0 || run.stopped()) {
                 LOG.warn(text);

@@ -3,6 +3,7 @@ package io.syncroutes.workorders;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import io.syncroutes.infra.Leadership;
+import io.syncroutes.infra.RoutesNotStarted;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FilesAtRest;
 import io.syncroutes.shared.FlowState;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -44,6 +46,11 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        if (Settings.dryRun(context, "workorders.dry-run", "SYNC_DRY_RUN")) {
+            // its routes are built (their beans below) but not started: it cannot plan without moving files yet
+            RoutesNotStarted.install(context, List.of("workorders-*"));
+            LOG.info("Work-order flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
+        }
         String inboundDir = Settings.get(context, "workorders.inbound.dir");
         String outboundDir = Settings.get(context, "workorders.outbound.dir");
         int batchSize = Settings.positive(context, "workorders.batch-size", "WORKORDERS_BATCH_SIZE");

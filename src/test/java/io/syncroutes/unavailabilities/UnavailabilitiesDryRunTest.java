@@ -45,5 +45,7 @@ class UnavailabilitiesDryRunTest extends UnavailabilitiesTestSupport {
         assertThat(master().writes()).isZero();
         assertThat(local().unavailabilities(local)).extracting(u -> u.path("description").asText()).containsExactlyInAnyOrder("old", "null");
         assertThat(flowState().getMode()).startsWith("DRY RUN");
+        assertThat(flowState().getLastPlan().get("actions").toString()).contains("created={count=1", "updated={count=1", "deleted={count=1");
+        assertThat(flowState().total("created")).as("totals count what was written").isZero();
     }
 }
