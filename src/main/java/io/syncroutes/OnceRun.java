@@ -62,7 +62,7 @@ final class OnceRun {
             new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export"), false),
             new Flow("products", "products.enabled", "IVANTI_API_URL", List.of(), false),
             new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases"), true),
-            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources"), false),
+            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources"), true),
             new Flow("unavailabilities", "unavailabilities.enabled", "QARGO_CLIENT_ID", List.of("unavailabilities"), true));
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

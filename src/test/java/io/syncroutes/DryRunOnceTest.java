@@ -41,7 +41,7 @@ class DryRunOnceTest {
             long casesRemote = simulators.intempus().size();
             long localWrites = simulators.qargo().local().writes();
 
-            JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "cases", "unavailabilities"));
+            JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "cases", "unavailabilities", "resources"));
             assertThat(plan.path("dryRun").asBoolean()).isTrue();
             JsonNode cases = plan.path("flows").path("cases");
             assertThat(cases.path("status").asText()).as(plan.toPrettyString()).isEqualTo("planned");
@@ -53,11 +53,16 @@ class DryRunOnceTest {
             long plannedCreates = unavailabilities.path("plans").get(0).path("actions").path("created").path("count").asLong();
             assertThat(plannedCreates).isPositive();
             assertThat(simulators.qargo().local().writes()).as("nothing written to Qargo").isEqualTo(localWrites);
+            JsonNode resources = plan.path("flows").path("resources");
+            assertThat(resources.path("status").asText()).as(plan.toPrettyString()).isEqualTo("planned");
+            long focusRows = simulators.focus().rows("promotions").size();
+            assertThat(resources.path("plans").get(0).path("actions").path("created").path("count").asLong()).isEqualTo(focusRows);
 
             // the real run, against the same systems, does what the plan said
-            String real = once(tmp.resolve("real"), simulators, false, 0, "cases", "unavailabilities");
+            String real = once(tmp.resolve("real"), simulators, false, 0, "cases", "unavailabilities", "resources");
             assertThat(real).contains("once: cases ok: cases full sync: pages=", "inserted=" + casesRemote + " ");
             assertThat(real).contains("once: unavailabilities ok:", " created=" + plannedCreates + " ");
+            assertThat(real).contains("once: resources ok: Focus promotions (full): lines=" + focusRows + " created=" + focusRows + " ");
             assertThat(simulators.qargo().local().writes()).isGreaterThan(localWrites);
         }
     }
@@ -93,6 +98,7 @@ class DryRunOnceTest {
                 MongoDatabase db = main.getCamelContext().getRegistry().lookupByNameAndType("mongoClient", MongoClient.class).getDatabase("tractian");
                 assertThat(db.getCollection("cases").countDocuments()).as("nothing stored").isZero();
                 assertThat(db.getCollection("sync_state").countDocuments()).as("no sync state moved").isZero();
+                assertThat(db.getCollection("focus_promotions").countDocuments()).as("no Focus row stored").isZero();
             }
             return printed;
         } finally {

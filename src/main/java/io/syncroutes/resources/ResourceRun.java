@@ -36,6 +36,7 @@ public final class ResourceRun {
     private Instant lastParsed;
     private boolean failed;
     private long stateVersion;
+    private ResourcesDryRun dryRun;
 
     ResourceRun(FocusResource resource, boolean full, String reason, long runId, Instant since, boolean sweep, List<Query> queries) {
         this.resource = resource;
@@ -47,6 +48,16 @@ public final class ResourceRun {
         this.queries = queries;
         this.stats = new SyncStats("resources", "Focus " + resource.name() + " (" + (full ? "full" : "delta") + ")",
                 "lines", "created", "updated", "deleted");
+    }
+
+    /** A dry run's comparison and plan (null when the run writes). */
+    ResourcesDryRun dryRun() {
+        return dryRun;
+    }
+
+    ResourceRun dryRun(ResourcesDryRun dryRun) {
+        this.dryRun = dryRun;
+        return this;
     }
 
     /** The version of the state document the run started from (its save is a compare-and-set on it). */

@@ -41,11 +41,6 @@ public class ResourcesConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         String url = Settings.get(context, "focus.api-url");
         boolean enabled = !url.isBlank();
-        if (enabled && Settings.dryRun(context, "resources.dry-run", "SYNC_DRY_RUN")) {
-            context.getPropertiesComponent().addOverrideProperty("resources.enabled", "false");
-            LOG.info("Resources flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
-            return;
-        }
         context.getPropertiesComponent().addOverrideProperty("resources.enabled", String.valueOf(enabled));
         if (!enabled) {
             LOG.info("Resources flow (Focus API -> MongoDB) is off: set FOCUS_API_URL, FOCUS_USER, FOCUS_PASSWORD, "
@@ -61,6 +56,8 @@ public class ResourcesConfiguration implements CamelConfiguration {
                 throw new IllegalArgumentException("Resources flow: FOCUS_API_URL is set, so " + required[1] + " is required");
             }
         }
+        boolean dryRun = Settings.dryRun(context, "focus.dry-run", "RESOURCES_DRY_RUN");
+        context.getPropertiesComponent().addOverrideProperty("resources.dry-run-on", String.valueOf(dryRun));
         int batchSize = Settings.positive(context, "focus.batch-size", "FOCUS_BATCH_SIZE");
         int intervalMs = Settings.positive(context, "focus.sync-interval-ms", "FOCUS_SYNC_INTERVAL_MS");
         int timeoutMs = Settings.positive(context, "focus.timeout-ms", "FOCUS_REQUEST_TIMEOUT_MS");
@@ -101,7 +98,7 @@ public class ResourcesConfiguration implements CamelConfiguration {
         ResourcesSync sync = new ResourcesSync(mongo.getDatabase(database), base, syncState,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 Settings.get(context, "focus.lang"), resources, batchSize,
-                "full/delta pull every " + intervalMs + " ms from " + base,
+                (dryRun ? "DRY RUN, " : "") + "full/delta pull every " + intervalMs + " ms from " + base, dryRun,
                 // a thread per read in flight, so that a stalled response holds only its own; shut down after the routes
                 context.getExecutorServiceManager().newCachedThreadPool(ResourcesSync.class, "focus-lines-reader"));
         context.getRegistry().bind("resourcesSync", sync);
@@ -117,7 +114,8 @@ public class ResourcesConfiguration implements CamelConfiguration {
                 }
             }
         });
-        LOG.info("Resources flow on: {} ({} / {}), resources {} -> MongoDB focus_<resource>, every {} ms", base,
+        LOG.info("Resources flow on{}: {} ({} / {}), resources {} -> MongoDB focus_<resource>, every {} ms",
+                dryRun ? " (DRY RUN: nothing is written)" : "", base,
                 Settings.get(context, "focus.business-service"), Settings.get(context, "focus.country"),
                 resources.isEmpty() ? "all in the schema" : resources, intervalMs);
     }

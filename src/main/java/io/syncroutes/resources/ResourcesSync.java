@@ -8,8 +8,10 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.WriteModel;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
+import io.syncroutes.shared.DryRunPlan;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
@@ -69,6 +71,7 @@ public class ResourcesSync {
     private final String modeDescription;
     // the threads reading the next batch of lines while one is written
     private final Executor linesReaders;
+    private final boolean dryRun;
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastFinished;
@@ -78,7 +81,7 @@ public class ResourcesSync {
      * @param linesReaders where the next batch of lines is read while one is written (a thread per read in flight)
      */
     public ResourcesSync(MongoDatabase db, String apiUrl, SyncState syncState, String businessService, String country, String lang,
-                         List<String> configured, int batchSize, String modeDescription, Executor linesReaders) {
+                         List<String> configured, int batchSize, String modeDescription, boolean dryRun, Executor linesReaders) {
         this.db = db;
         this.states = new VersionedState(db.getCollection(STATE_COLLECTION));
         this.apiUrl = apiUrl;
@@ -90,6 +93,7 @@ public class ResourcesSync {
         this.batchSize = batchSize;
         this.modeDescription = modeDescription;
         this.linesReaders = linesReaders;
+        this.dryRun = dryRun;
         runState();
         configured.forEach(this::flow);
     }
@@ -122,7 +126,9 @@ public class ResourcesSync {
      */
     public List<ResourceRun.Query> prepare(@Body FocusResource resource, Exchange exchange) {
         MongoCollection<Document> rows = db.getCollection(resource.collection());
-        ensureIndexes(resource, rows);
+        if (!dryRun) {
+            ensureIndexes(resource, rows);
+        }
         Document state = states.read(resource.collection());
         boolean empty = rows.estimatedDocumentCount() == 0;
         Object stored = state == null ? null : state.get("deltaTimestamp");
@@ -158,6 +164,9 @@ public class ResourcesSync {
                 queries.add(new ResourceRun.Query(kind, base + kind + "/lines", window));
             }
             run = new ResourceRun(resource, false, "since " + delta + " UTC", runId, since, false, queries);
+        }
+        if (dryRun) {
+            run.dryRun(new ResourcesDryRun(new DryRunPlan("resources", run.stats().subject(), "created", "updated", "deleted")));
         }
         exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
@@ -196,6 +205,11 @@ public class ResourcesSync {
         run.stats().add("deleted", result.getDeletedCount());
     }
 
+    /** A dry run's batch: compared with the stored rows instead of written. */
+    public void plan(@Body List<WriteModel<Document>> batch, @ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run) {
+        run.dryRun().batch(batch, db.getCollection(run.resource().collection()), run.sweep());
+    }
+
     /** Headers of the state request. */
     public void stateRequest(@ExchangeProperty(ResourceRun.PROPERTY) ResourceRun run, Exchange exchange) {
         FocusResource resource = run.resource();
@@ -216,6 +230,9 @@ public class ResourcesSync {
         }
         long remote = state.get("total_items").asLong();
         MongoCollection<Document> rows = db.getCollection(resource.collection());
+        if (run.dryRun() != null) {
+            return run.dryRun().finish(run, rows, remote, flow(resource.name()));
+        }
         if (run.sweep()) {
             run.stats().add("deleted", rows.deleteMany(Filters.ne("_syncRun", run.runId())).getDeletedCount());
         }
