@@ -59,7 +59,7 @@ final class OnceRun {
     }
 
     private static final List<Flow> FLOWS = List.of(
-            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export"), false),
+            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export"), true),
             new Flow("products", "products.enabled", "IVANTI_API_URL", List.of(), false),
             new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases"), true),
             new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources"), true),
@@ -71,7 +71,7 @@ final class OnceRun {
      * The routes that would run the flows on their own (timers, cron, the queue consumer, the demo's feeders), and the
      * inbound folder's, which starts once its flow may run.
      */
-    private static final List<String> NOT_STARTED = List.of("workorders-inbound", "workorders-export", "cases-sync",
+    private static final List<String> NOT_STARTED = List.of("workorders-inbound", "workorders-export", "workorders-plan", "cases-sync",
             "resources-sync", "unavailabilities-timer", "products-sync", "products-drain", "demo-*");
 
     private final CamelContext context;
@@ -173,9 +173,13 @@ final class OnceRun {
             String runs = null;
             switch (flow.name()) {
                 case "workorders" -> {
-                    WorkOrderFilesOnce.Result result = new WorkOrderFilesOnce(context, template).run();
-                    failure = result.failure();
-                    runs = result.summary();
+                    if (dryRun) {
+                        failure = call("direct:workorders-plan-run");
+                    } else {
+                        WorkOrderFilesOnce.Result result = new WorkOrderFilesOnce(context, template).run();
+                        failure = result.failure();
+                        runs = result.summary();
+                    }
                 }
                 case "products" -> {
                     failure = drainProducts();

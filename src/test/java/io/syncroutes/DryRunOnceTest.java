@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code --once --dry-run}: the flows that plan read and decide against the simulators and write nothing anywhere;
- * their plan is one JSON document, and a real run then does what the plan said. A flow that cannot plan fails the run.
+ * their plan is one JSON document, and a real run then does what the plan said.
  */
 class DryRunOnceTest {
 
@@ -68,15 +68,36 @@ class DryRunOnceTest {
     }
 
     @Test
-    void aFlowThatCannotPlanFailsTheDryRunAndMovesNoFile(@TempDir Path tmp) throws Exception {
-        Files.createDirectories(tmp.resolve("inbound"));
-        drop(tmp.resolve("inbound"), "wo-1.json", workOrder(1, "2025-01-01T00:00:00Z").toString());
+    void workOrderFilesArePlannedNotMovedThenImportedAsPlanned(@TempDir Path tmp) throws Exception {
+        Path inbound = Files.createDirectories(tmp.resolve("dry").resolve("inbound"));
+        drop(inbound, "wo-1.json", workOrder(1, "2025-01-01T00:00:00Z").toString());
+        drop(inbound, "wo-2.json", "[" + workOrder(2, "2025-01-02T00:00:00Z") + "," + workOrder(3, "2025-01-03T00:00:00Z")
+                + "," + workOrder(2, "2025-01-01T00:00:00Z") + ", {\"orderNo\": 4}]");
+        drop(inbound, "broken.json", "{\"orderNo\": 9, \"summary\": \"x\" ]");
         try (DemoSimulators simulators = DemoSimulators.start(SIMULATORS::get)) {
-            JsonNode plan = JSON.readTree(once(tmp, simulators, true, 1, "workorders"));
-            assertThat(plan.path("flows").path("workorders").path("status").asText()).isEqualTo("failed");
-            assertThat(plan.path("flows").path("workorders").path("reason").asText()).startsWith("cannot plan");
+            JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "workorders"));
+            JsonNode workorders = plan.path("flows").path("workorders");
+            assertThat(workorders.path("status").asText()).as(plan.toPrettyString()).isEqualTo("planned");
+            JsonNode actions = workorders.path("plans").get(0).path("actions");
+            assertThat(actions.path("inserted").path("count").asLong()).isEqualTo(3);
+            assertThat(actions.path("stale").path("count").asLong()).isEqualTo(1);
+            assertThat(actions.path("rejected").path("count").asLong()).isEqualTo(1);
+            assertThat(actions.path("rejected").path("first").get(0).asText()).startsWith("wo-2.json #3: ");
+            assertThat(actions.path("filesToDone").path("first")).extracting(JsonNode::asText).containsExactly("wo-1.json", "wo-2.json");
+            assertThat(actions.path("filesToError").path("first").get(0).asText()).startsWith("broken.json: malformed JSON");
+            assertThat(actions.path("exported").path("count").asLong()).isEqualTo(3);
+            try (var left = Files.list(inbound)) {
+                assertThat(left.map(p -> p.getFileName().toString())).as("no file moved").containsExactlyInAnyOrder("wo-1.json", "wo-2.json", "broken.json");
+            }
+            assertThat(tmp.resolve("dry").resolve("error")).as("no reject written").isEmptyDirectory();
+            assertThat(tmp.resolve("dry").resolve("outbound")).as("nothing exported").isEmptyDirectory();
+
+            // the same files imported for real: what the plan said
+            Files.createDirectories(tmp.resolve("real"));
+            Files.move(inbound, tmp.resolve("real").resolve("inbound"));
+            String real = once(tmp.resolve("real"), simulators, false, 0, "workorders");
+            assertThat(real).contains("once: workorders ok: inbound: 3 files, 2 to done, 1 to error; export: read=3 exported=3");
         }
-        assertThat(tmp.resolve("inbound").resolve("wo-1.json")).exists();
     }
 
     /** One {@code --once} of the named flows against the simulators (its own embedded database); returns what it printed. */

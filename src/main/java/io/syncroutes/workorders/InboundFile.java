@@ -143,12 +143,20 @@ final class InboundFile {
 
     PendingRecord reject(long index, JsonNode record, List<String> reasons) {
         stats.increment("rejected");
+        if (files.plan != null) {
+            files.plan.add("rejected", name + " #" + index + ": " + String.join("; ", reasons));
+            return REJECTED;
+        }
         writeRejected(index, record, reasons);
         return REJECTED;
     }
 
     void stale(PendingRecord record, String reason) {
         stats.increment("stale");
+        if (files.plan != null) {
+            files.plan.add("stale", name + " #" + record.index() + ": " + reason);
+            return;
+        }
         writeRejected(record.index(), record.record(), List.of(reason));
     }
 

@@ -1,6 +1,7 @@
 package io.syncroutes.workorders;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncroutes.shared.DryRunPlan;
 import io.syncroutes.shared.JsonSchemaValidator;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
@@ -27,13 +28,20 @@ final class InboundFiles {
     final JsonSchemaValidator validator;
     final WorkOrderTranslator translator;
     final Path errorDir;
+    /** A dry run's plan: rejected and stale records are listed there instead of written (null: they are written). */
+    final DryRunPlan plan;
     // bytes of the files read ahead whose batch has not closed them yet
     private final AtomicLong readAheadBytes = new AtomicLong();
 
     InboundFiles(JsonSchemaValidator validator, WorkOrderTranslator translator, Path errorDir) {
+        this(validator, translator, errorDir, null);
+    }
+
+    InboundFiles(JsonSchemaValidator validator, WorkOrderTranslator translator, Path errorDir, DryRunPlan plan) {
         this.validator = validator;
         this.translator = translator;
         this.errorDir = errorDir.toAbsolutePath();
+        this.plan = plan;
     }
 
     /**

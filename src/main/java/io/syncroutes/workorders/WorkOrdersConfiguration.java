@@ -46,10 +46,14 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        if (Settings.dryRun(context, "workorders.dry-run", "SYNC_DRY_RUN")) {
-            // its routes are built (their beans below) but not started: it cannot plan without moving files yet
-            RoutesNotStarted.install(context, List.of("workorders-*"));
-            LOG.info("Work-order flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
+        boolean dryRun = Settings.dryRun(context, "workorders.dry-run", "WORKORDERS_DRY_RUN");
+        context.getPropertiesComponent().addOverrideProperty("workorders.dry-run-on", String.valueOf(dryRun));
+        if (dryRun) {
+            // the routes that write are built (their beans below) but not started; workorders-plan plans instead
+            RoutesNotStarted.install(context, List.of("workorders-indexes", "workorders-inbound", "workorders-write-batch",
+                    "workorders-export", "workorders-export-run"));
+            LOG.info("Work-order flow: DRY RUN: the import of the inbound folder and the export are planned, nothing is "
+                    + "written, moved or marked");
         }
         String inboundDir = Settings.get(context, "workorders.inbound.dir");
         String outboundDir = Settings.get(context, "workorders.outbound.dir");
@@ -113,6 +117,8 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
 
         FlowState export = syncState.flow("workorders-export").mode("export every " + intervalMs + " ms to " + outboundDir)
                 .leads("workorders-export", Leadership.of(context).of("workorders-export"));
+        context.getRegistry().bind("workOrderPlan", new WorkOrderPlan(JsonSchemaValidator.fromClasspath("schemas/workorder.schema.json"),
+                Path.of(inboundDir), Path.of(Settings.get(context, "workorders.error.dir")), atRestMs, workorders, inbound));
         context.getRegistry().bind("workOrderExport", new WorkOrderExport(new WorkOrderTranslator(), Path.of(outboundDir), batchSize, export));
     }
 
