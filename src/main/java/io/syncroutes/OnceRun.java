@@ -41,8 +41,8 @@ import java.util.concurrent.Future;
  */
 final class OnceRun {
 
-    /** One flow as {@code --once} runs it: the setting that turns it on, its leadership namespaces, whether it can plan. */
-    private record Flow(String name, String enabledProperty, String variable, List<String> namespaces, boolean plans) {
+    /** One flow as {@code --once} runs it: the setting that turns it on, its leadership namespaces. */
+    private record Flow(String name, String enabledProperty, String variable, List<String> namespaces) {
     }
 
     /** How a flow's run went. */
@@ -59,11 +59,11 @@ final class OnceRun {
     }
 
     private static final List<Flow> FLOWS = List.of(
-            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export"), true),
-            new Flow("products", "products.enabled", "IVANTI_API_URL", List.of(), false),
-            new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases"), true),
-            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources"), true),
-            new Flow("unavailabilities", "unavailabilities.enabled", "QARGO_CLIENT_ID", List.of("unavailabilities"), true));
+            new Flow("workorders", null, null, List.of("workorders-inbound", "workorders-export")),
+            new Flow("products", "products.enabled", "IVANTI_API_URL", List.of()),
+            new Flow("cases", "cases.enabled", "INTEMPUS_API_URI", List.of("cases")),
+            new Flow("resources", "resources.enabled", "FOCUS_API_URL", List.of("resources")),
+            new Flow("unavailabilities", "unavailabilities.enabled", "QARGO_CLIENT_ID", List.of("unavailabilities")));
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -71,7 +71,7 @@ final class OnceRun {
      * The routes that would run the flows on their own (timers, cron, the queue consumer, the demo's feeders), and the
      * inbound folder's, which starts once its flow may run.
      */
-    private static final List<String> NOT_STARTED = List.of("workorders-inbound", "workorders-export", "workorders-plan", "cases-sync",
+    private static final List<String> NOT_STARTED = List.of("workorders-inbound", "workorders-export", "workorders-plan", "products-plan", "cases-sync",
             "resources-sync", "unavailabilities-timer", "products-sync", "products-drain", "demo-*");
 
     private final CamelContext context;
@@ -160,9 +160,6 @@ final class OnceRun {
         if (flow.enabledProperty() != null && !Boolean.parseBoolean(Settings.get(context, flow.enabledProperty()))) {
             return new Outcome(flow.name(), named ? Status.FAILED : Status.OFF, "not configured (set " + flow.variable() + ")");
         }
-        if (dryRun && !flow.plans()) {
-            return new Outcome(flow.name(), Status.FAILED, "cannot plan: this flow has no dry run yet (it stays off while SYNC_DRY_RUN is on)");
-        }
         try (AutoCloseable claim = claim(flow)) {
             if (claim == null) {
                 return new Outcome(flow.name(), Status.SKIPPED, "another instance or --once run holds it");
@@ -182,8 +179,12 @@ final class OnceRun {
                     }
                 }
                 case "products" -> {
-                    failure = drainProducts();
-                    runs = drained;
+                    if (dryRun) {
+                        failure = call("direct:products-plan-run");
+                    } else {
+                        failure = drainProducts();
+                        runs = drained;
+                    }
                 }
                 case "cases" -> failure = call("direct:cases-sync-run");
                 case "resources" -> failure = call("direct:resources-run");

@@ -54,10 +54,12 @@ public class ProductsConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("PRODUCTS_MODE must be 'continuous' or 'drain', not '" + mode + "'");
         }
         boolean enabled = !Settings.get(context, "ivanti.api-url").isBlank();
-        if (enabled && Settings.dryRun(context, "products.dry-run", "SYNC_DRY_RUN")) {
-            // it cannot plan without consuming yet: off rather than writing during a dry run
-            LOG.info("Products flow is off: SYNC_DRY_RUN is on and this flow has no dry run yet");
-            enabled = false;
+        boolean dryRun = enabled && Settings.dryRun(context, "products.dry-run", "PRODUCTS_DRY_RUN");
+        properties.addOverrideProperty("products.dry-run-on", String.valueOf(dryRun));
+        if (dryRun) {
+            // the routes that consume, write or dead-letter are built but not started; products-plan browses instead
+            RoutesNotStarted.install(context, List.of("products-sync", "products-dead-letter", "products-drain", "products-drain-run",
+                    "products-redrive"));
         }
         properties.addOverrideProperty("products.enabled", String.valueOf(enabled));
         properties.addOverrideProperty("products.continuous", String.valueOf(enabled && mode.equals("continuous")));
@@ -67,9 +69,6 @@ public class ProductsConfiguration implements CamelConfiguration {
             RoutesNotStarted.install(context, List.of("products-sync"));
         }
         if (!enabled) {
-            if (!Settings.get(context, "ivanti.api-url").isBlank()) {
-                return;
-            }
             LOG.info("Products flow (RabbitMQ -> Ivanti) is off: set IVANTI_API_URL, IVANTI_TOKEN_URL, IVANTI_CLIENT_ID, "
                     + "IVANTI_CLIENT_SECRET and IVANTI_API_KEY to turn it on");
             return;
@@ -123,9 +122,10 @@ public class ProductsConfiguration implements CamelConfiguration {
                 new IvantiProbe(Settings.get(context, "ivanti.api-url"), Settings.get(context, "ivanti.breaker.probe-path"), token,
                         Map.of("X-API-Key", Settings.get(context, "ivanti.api-key")), timeout));
         context.getRegistry().bind("productsCircuitBreaker", breaker);
-        context.getRegistry().bind("productsSync", new ProductsSync(
-                new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC()),
-                queues, secrets, flow).breaker(breaker));
+        ProductMapper mapper = new ProductMapper(JsonSchemaValidator.fromClasspath("schemas/product-message.schema.json"), Clock.systemUTC());
+        context.getRegistry().bind("productsSync", new ProductsSync(mapper, queues, secrets, flow).breaker(breaker));
+        context.getRegistry().bind("productsPlan", new ProductsPlan(connectionFactory, queues, mapper, secrets,
+                Settings.positive(context, "products.dry-run.max-messages", "PRODUCTS_DRY_RUN_MAX_MESSAGES"), flow));
         ProductsRedrive redrive = new ProductsRedrive(connectionFactory instanceof CachingConnectionFactory caching
                 ? () -> caching.getRabbitConnectionFactory().newConnection(context.getName() + "-redrive")
                 : () -> {
@@ -146,7 +146,8 @@ public class ProductsConfiguration implements CamelConfiguration {
             }, true, true);
             health.register(amqpCheck);
         }
-        LOG.info("Products flow on ({} mode): queue {} -> {}", mode, queues.name(), Settings.get(context, "ivanti.api-url"));
+        LOG.info("Products flow on ({} mode{}): queue {} -> {}", mode, dryRun ? ", DRY RUN: the queue is browsed, nothing consumed or written" : "",
+                queues.name(), Settings.get(context, "ivanti.api-url"));
     }
 
     /** The dead-letter queue as an MBean (Hawtio: its re-drive operation), removed when the app stops. */
