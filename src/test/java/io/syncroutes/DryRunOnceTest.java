@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.syncroutes.demo.DemoSimulators;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class DryRunOnceTest {
             long casesRemote = simulators.intempus().size();
             long localWrites = simulators.qargo().local().writes();
 
-            JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "cases", "unavailabilities", "resources"));
+            JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "cases", "unavailabilities", "resources", "products"));
             assertThat(plan.path("dryRun").asBoolean()).isTrue();
             JsonNode cases = plan.path("flows").path("cases");
             assertThat(cases.path("status").asText()).as(plan.toPrettyString()).isEqualTo("planned");
@@ -56,14 +57,21 @@ class DryRunOnceTest {
             JsonNode resources = plan.path("flows").path("resources");
             assertThat(resources.path("status").asText()).as(plan.toPrettyString()).isEqualTo("planned");
             long focusRows = simulators.focus().rows("promotions").size();
+            JsonNode products = plan.path("flows").path("products").path("plans").get(0).path("actions");
+            assertThat(products.path("created").path("first")).extracting(JsonNode::asText).containsExactly("P1", "P2");
+            assertThat(products.path("deadLettered").path("count").asLong()).isEqualTo(1);
+            assertThat(simulators.ivanti().writes()).as("nothing written to Ivanti").isZero();
             assertThat(resources.path("plans").get(0).path("actions").path("created").path("count").asLong()).isEqualTo(focusRows);
 
             // the real run, against the same systems, does what the plan said
-            String real = once(tmp.resolve("real"), simulators, false, 0, "cases", "unavailabilities", "resources");
+            // (a dead-lettered product fails a real --once: exit status 1)
+            String real = once(tmp.resolve("real"), simulators, false, 1, "cases", "unavailabilities", "resources", "products");
             assertThat(real).contains("once: cases ok: cases full sync: pages=", "inserted=" + casesRemote + " ");
             assertThat(real).contains("once: unavailabilities ok:", " created=" + plannedCreates + " ");
             assertThat(real).contains("once: resources ok: Focus promotions (full): lines=" + focusRows + " created=" + focusRows + " ");
             assertThat(simulators.qargo().local().writes()).isGreaterThan(localWrites);
+            assertThat(real).contains("once: products failed: products: invalid product message", "successful_syncs=2 failed_syncs=1");
+            assertThat(simulators.ivanti().writes()).isEqualTo(2);
         }
     }
 
@@ -103,6 +111,10 @@ class DryRunOnceTest {
     /** One {@code --once} of the named flows against the simulators (its own embedded database); returns what it printed. */
     private static String once(Path tmp, DemoSimulators simulators, boolean dryRun, int expectedStatus, String... flows) throws Exception {
         Map<String, String> props = RunningApp.embeddedProperties(tmp);
+        props.put("rabbitmq.host", "");
+        props.put("rabbitmq.embedded.port", String.valueOf(SyncRoutesTestSupport.freePort()));
+        props.put("rabbitmq.embedded.store", "memory");
+        props.put("rabbitmq.embedded.dir", tmp.resolve("amqp").toString());
         simulators.simulators().forEach(s -> s.settings().forEach(setting -> props.put(setting.property(), setting.value())));
         props.put("sync.dry-run", String.valueOf(dryRun));
         Main main = new Main();
@@ -111,6 +123,14 @@ class DryRunOnceTest {
         OnceRun.prepare(main, props);
         main.start();
         try {
+            if (List.of(flows).contains("products")) {
+                String product = Fixtures.text("reference/ivanti-products/rabbitmq_message_sample_rabbitmq_message.json");
+                try (ProducerTemplate template = main.getCamelContext().createProducerTemplate()) {
+                    for (String message : List.of(product.replace("\"P12345\"", "\"P1\""), product.replace("\"P12345\"", "\"P2\""), "{\"x\": 1}")) {
+                        template.sendBody("spring-rabbitmq:default?routingKey=products_queue", message);
+                    }
+                }
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int status = OnceRun.run(main.getCamelContext(), List.of(flows), dryRun, new PrintStream(out, true, StandardCharsets.UTF_8));
             String printed = out.toString(StandardCharsets.UTF_8);
