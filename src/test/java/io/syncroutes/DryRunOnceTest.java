@@ -82,6 +82,10 @@ class DryRunOnceTest {
         drop(inbound, "wo-2.json", "[" + workOrder(2, "2025-01-02T00:00:00Z") + "," + workOrder(3, "2025-01-03T00:00:00Z")
                 + "," + workOrder(2, "2025-01-01T00:00:00Z") + ", {\"orderNo\": 4}]");
         drop(inbound, "broken.json", "{\"orderNo\": 9, \"summary\": \"x\" ]");
+        try (var files = Files.list(inbound)) {
+            // at rest (unchanged for more than WORKORDERS_AT_REST_MS): an import takes them
+            files.forEach(file -> file.toFile().setLastModified(System.currentTimeMillis() - 60_000));
+        }
         try (DemoSimulators simulators = DemoSimulators.start(SIMULATORS::get)) {
             JsonNode plan = JSON.readTree(once(tmp.resolve("dry"), simulators, true, 0, "workorders"));
             JsonNode workorders = plan.path("flows").path("workorders");

@@ -67,6 +67,8 @@ public final class WorkOrderPlan {
         long now = System.currentTimeMillis();
         for (File path : listed) {
             if (now - path.lastModified() < atRestMs) {
+                // still being written, as far as anyone can tell: an import leaves it for a later poll too
+                plan.add("filesNotAtRest", path.getName());
                 continue;
             }
             read(files.open(path), newest, plan);
