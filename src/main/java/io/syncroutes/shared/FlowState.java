@@ -27,6 +27,7 @@ public final class FlowState implements FlowStateMBean {
 
     private final String flow;
     private final Supplier<MeterRegistry> meters;
+    private final Supplier<SyncRuns> runs;
     private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
     private final Map<String, Counter> meterCounters = new ConcurrentHashMap<>();
     private final Map<String, String> recentErrors = new LinkedHashMap<>();
@@ -49,9 +50,10 @@ public final class FlowState implements FlowStateMBean {
     // polled work of this flow per cluster namespace: whether this instance leads it now
     private final Map<String, BooleanSupplier> leads = new ConcurrentSkipListMap<>();
 
-    FlowState(String flow, Supplier<MeterRegistry> meters) {
+    FlowState(String flow, Supplier<MeterRegistry> meters, Supplier<SyncRuns> runs) {
         this.flow = flow;
         this.meters = meters;
+        this.runs = runs;
     }
 
     public FlowState mode(String mode) {
@@ -196,6 +198,7 @@ public final class FlowState implements FlowStateMBean {
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
         String summary = stats.summary();
         lastRun = summary;
+        recordRun(stats);
         return summary;
     }
 
@@ -203,6 +206,34 @@ public final class FlowState implements FlowStateMBean {
     public void runSummarized(SyncStats stats) {
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
         lastRun = stats.summary();
+        recordRun(stats);
+    }
+
+    /**
+     * Hands a finished run to the run recorder ({@code sync_runs}, written in the background); the counters of one
+     * part of a run (a file of a batch) are recorded with their run, not alone.
+     */
+    public void recordRun(SyncStats stats) {
+        SyncRuns recorder = runs.get();
+        if (recorder != null && stats.partOf() == null) {
+            recorder.ended(stats);
+        }
+    }
+
+    /**
+     * Hands one write made elsewhere (Ivanti, Qargo, a file) or a deletion to the ledger ({@code sync_ledger}, in the
+     * background), under the flow name its provenance is asked by ({@code recordFlow}).
+     */
+    public void ledger(String recordFlow, String key, String action, Map<String, Object> source, String runId) {
+        SyncRuns recorder = runs.get();
+        if (recorder != null) {
+            recorder.ledger(recordFlow, key, action, source, runId);
+        }
+    }
+
+    /** The run recorder, or null (none configured). */
+    public SyncRuns runs() {
+        return runs.get();
     }
 
     public void error(String key, String reason) {

@@ -9,6 +9,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Provenance;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -142,6 +143,7 @@ public class WorkOrderImport {
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
+        Date now = new Date();
         for (PendingRecord record : write.byNumber.values()) {
             Date current = stored.get(record.number());
             if (current != null && record.updatedAt().before(current)) {
@@ -150,10 +152,26 @@ public class WorkOrderImport {
                 continue;
             }
             write.written.add(record);
-            upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), new Document("$set", record.fields()), UPSERT));
+            upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), withProvenance(record, now), UPSERT));
         }
         write.sent = !upserts.isEmpty();
         return upserts;
+    }
+
+    /**
+     * The upsert of a record with its provenance in the same write: {@code _sync} names the file and record index, the
+     * run (the batch) and when; {@code _sync.history} keeps the last {@value Provenance#HISTORY} writes.
+     */
+    private static Document withProvenance(PendingRecord record, Date now) {
+        Document source = new Document("file", record.file().name()).append("index", record.index());
+        String runId = record.file().stats().runId();
+        Document set = record.fields();
+        set.put(Provenance.FIELD + ".runId", runId);
+        set.put(Provenance.FIELD + ".writtenAt", now);
+        set.put(Provenance.FIELD + ".source", source);
+        Document entry = new Document("runId", runId).append("writtenAt", now).append("source", source);
+        return new Document("$set", set).append("$push", new Document(Provenance.FIELD + ".history",
+                new Document("$each", List.of(entry)).append("$slice", -Provenance.HISTORY)));
     }
 
     /** Counts what one bulk write did, for each file whose records it held. */
