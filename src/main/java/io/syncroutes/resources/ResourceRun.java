@@ -2,12 +2,14 @@ package io.syncroutes.resources;
 
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.SyncStats;
+import org.bson.BsonValue;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** One run of one resource: its mode, the window asked for, the newest row timestamp seen, its counters. */
 public final class ResourceRun {
@@ -36,6 +38,7 @@ public final class ResourceRun {
     private Instant lastParsed;
     private boolean failed;
     private long stateVersion;
+    private Consumer<BsonValue> deletions = key -> { };
 
     ResourceRun(FocusResource resource, boolean full, String reason, long runId, Instant since, boolean sweep, List<Query> queries) {
         this.resource = resource;
@@ -47,6 +50,17 @@ public final class ResourceRun {
         this.queries = queries;
         this.stats = new SyncStats("resources", "Focus " + resource.name() + " (" + (full ? "full" : "delta") + ")",
                 "lines", "created", "updated", "deleted");
+    }
+
+    /** Where the keys of the rows this run deletes go (the ledger). */
+    ResourceRun deletions(Consumer<BsonValue> deletions) {
+        this.deletions = deletions;
+        return this;
+    }
+
+    /** A deleted line's row is about to be deleted. */
+    void deleting(BsonValue key) {
+        deletions.accept(key);
     }
 
     /** The version of the state document the run started from (its save is a compare-and-set on it). */

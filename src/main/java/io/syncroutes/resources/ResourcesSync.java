@@ -8,6 +8,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.Failures;
@@ -15,6 +16,7 @@ import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.OAuth2TokenProvider.TokenException;
 import io.syncroutes.shared.PrefetchingIterator;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
 import io.syncroutes.shared.VersionedState;
@@ -72,6 +74,7 @@ public class ResourcesSync {
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastFinished;
+    private volatile Provenance provenance;
 
     /**
      * @param configured the resources to sync (empty: every resource of the schema)
@@ -92,6 +95,12 @@ public class ResourcesSync {
         this.linesReaders = linesReaders;
         runState();
         configured.forEach(this::flow);
+    }
+
+    /** Where the provenance of the rows is asked ({@code /observe/provenance/resources-<name>/<key>}). */
+    public ResourcesSync provenance(Provenance provenance) {
+        this.provenance = provenance;
+        return this;
     }
 
     /** Headers of the schema request. */
@@ -159,6 +168,11 @@ public class ResourcesSync {
             }
             run = new ResourceRun(resource, false, "since " + delta + " UTC", runId, since, false, queries);
         }
+        run.stats().trigger(Provenance.trigger(exchange));
+        String syncRunId = run.stats().runId();
+        FlowState flow = flow(resource.name());
+        run.deletions(key -> flow.ledger("resources-" + resource.name(), RowKeys.text(key), "deleted",
+                Map.of("resource", resource.name(), "kind", "deleted"), syncRunId));
         exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
         exchange.setProperty(SyncStats.PROPERTY, run.stats());
@@ -355,6 +369,13 @@ public class ResourcesSync {
                 LOG.info("Focus {}: no index on {} ({}); the delta timestamp is kept in {} anyway", resource.name(),
                         resource.cursorColumns(), e.getMessage(), STATE_COLLECTION);
             }
+        }
+        Provenance asked = provenance;
+        if (asked != null) {
+            asked.source("resources-" + resource.name(), key -> {
+                Document row = rows.find(Filters.eq("_id", RowKeys.value(key))).projection(Projections.include(Provenance.FIELD)).first();
+                return row == null ? null : row.get(Provenance.FIELD, Document.class);
+            });
         }
         indexed.add(resource.collection());
     }

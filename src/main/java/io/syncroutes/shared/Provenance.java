@@ -82,6 +82,22 @@ public final class Provenance implements ProvenanceMBean {
         return new Document("runId", runId).append("writtenAt", at).append("source", new Document(source));
     }
 
+    /**
+     * The {@code _sync} of a record written whole (a replace): this write, and the history it had before with this
+     * write appended (the last {@value #HISTORY}).
+     */
+    public static Document stamp(String runId, Date at, Map<String, Object> source, Object previous) {
+        List<Object> history = new ArrayList<>();
+        if (previous instanceof Document before && before.get("history") instanceof List<?> kept) {
+            history.addAll(kept);
+        }
+        history.add(entry(runId, at, source));
+        if (history.size() > HISTORY) {
+            history = new ArrayList<>(history.subList(history.size() - HISTORY, history.size()));
+        }
+        return new Document("runId", runId).append("writtenAt", at).append("source", new Document(source)).append("history", history);
+    }
+
     // --- HTTP (routes/operations.camel.yaml) ----------------------------------------------------------------------
 
     /** {@code GET /observe/runs?flow=&limit=}. */
@@ -220,7 +236,7 @@ public final class Provenance implements ProvenanceMBean {
     }
 
     /** A document as plain JSON values: dates as ISO-8601 text, object ids as hex. */
-    static Object plain(Object value) {
+    public static Object plain(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put(String.valueOf(k), plain(v)));

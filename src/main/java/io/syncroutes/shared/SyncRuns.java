@@ -258,20 +258,27 @@ public final class SyncRuns {
             thread.setDaemon(true);
             return thread;
         });
+        long[] nextPurge = {0};
+        // every 30 s (or the period, if shorter): the indexes until made, the purge once its period has passed
+        long tick = Math.min(period.toMillis(), 30_000);
         purger.scheduleWithFixedDelay(() -> {
             try {
                 if (!indexed) {
                     ensureIndexes();
                     indexed = true;
                 }
+                if (System.currentTimeMillis() < nextPurge[0]) {
+                    return;
+                }
                 long[] removed = purge();
+                nextPurge[0] = System.currentTimeMillis() + period.toMillis();
                 if (removed[0] + removed[1] > 0) {
                     LOG.info("sync runs purge: {} run(s) and {} ledger entries older than {} days removed", removed[0], removed[1], retention.toDays());
                 }
             } catch (RuntimeException e) {
-                LOG.warn("sync runs purge failed ({}); tried again in {} ms", Failures.excerpt(String.valueOf(e.getMessage())), period.toMillis());
+                LOG.debug("sync runs indexes or purge failed ({}); tried again in {} ms", Failures.excerpt(String.valueOf(e.getMessage())), tick);
             }
-        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, tick, TimeUnit.MILLISECONDS);
     }
 
     /** Writes what is queued (up to {@code wait}), then stops: called before MongoDB goes away. */
