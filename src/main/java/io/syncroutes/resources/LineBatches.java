@@ -52,6 +52,8 @@ final class LineBatches {
     private final BufferedReader reader;
     private long lineNumber;
     private boolean ended;
+    // the keys of the deleted lines of the batch being read
+    private final List<BsonValue> deletedKeys = new ArrayList<>();
 
     LineBatches(InputStream in, ResourceRun run, String kind, int batchSize) {
         this.run = run;
@@ -95,6 +97,8 @@ final class LineBatches {
             throw e;
         }
         run.stats().add("lines", batch.size());
+        run.deleting(List.copyOf(deletedKeys));
+        deletedKeys.clear();
         return batch.isEmpty() ? null : batch;
     }
 
@@ -148,7 +152,7 @@ final class LineBatches {
             }
             BsonValue id = key(primaryKey, key);
             if (writer == null) {
-                run.deleting(id);
+                deletedKeys.add(id);
                 return new DeleteOneModel<>(Filters.eq("_id", id));
             }
             writer.writeName("_id");

@@ -38,7 +38,7 @@ public final class ResourceRun {
     private Instant lastParsed;
     private boolean failed;
     private long stateVersion;
-    private Consumer<BsonValue> deletions = key -> { };
+    private Consumer<List<BsonValue>> deletions = keys -> { };
 
     ResourceRun(FocusResource resource, boolean full, String reason, long runId, Instant since, boolean sweep, List<Query> queries) {
         this.resource = resource;
@@ -52,15 +52,17 @@ public final class ResourceRun {
                 "lines", "created", "updated", "deleted");
     }
 
-    /** Where the keys of the rows this run deletes go (the ledger). */
-    ResourceRun deletions(Consumer<BsonValue> deletions) {
+    /** Where the keys of the deleted lines of a batch go before it is written (the ledger, for the rows there are). */
+    ResourceRun deletions(Consumer<List<BsonValue>> deletions) {
         this.deletions = deletions;
         return this;
     }
 
-    /** A deleted line's row is about to be deleted. */
-    void deleting(BsonValue key) {
-        deletions.accept(key);
+    /** A batch of deleted lines is about to be written. */
+    void deleting(List<BsonValue> keys) {
+        if (!keys.isEmpty()) {
+            deletions.accept(keys);
+        }
     }
 
     /** The version of the state document the run started from (its save is a compare-and-set on it). */

@@ -171,8 +171,10 @@ public class ResourcesSync {
         run.stats().trigger(Provenance.trigger(exchange));
         String syncRunId = run.stats().runId();
         FlowState flow = flow(resource.name());
-        run.deletions(key -> flow.ledger("resources-" + resource.name(), RowKeys.text(key), "deleted",
-                Map.of("resource", resource.name(), "kind", "deleted"), syncRunId));
+        // the rows a batch of deleted lines removes (those stored: a deleted line comes again on later runs)
+        run.deletions(keys -> rows.find(Filters.in("_id", keys)).projection(Projections.include("_id")).forEach(row ->
+                flow.ledger("resources-" + resource.name(), RowKeys.text(row.toBsonDocument().get("_id")), "deleted",
+                        Map.of("resource", resource.name(), "kind", "deleted"), syncRunId)));
         exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
         exchange.setProperty(SyncStats.PROPERTY, run.stats());
