@@ -148,7 +148,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
         }
         Object id = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-product-id");
         Map<String, Object> source = new LinkedHashMap<>();
-        source.put("messageId", props.getMessageId());
+        source.put("messageId", messageId(props));
         source.put("from", queues.deadLetterName());
         recorded.ledger("products", String.valueOf(id), "re-driven", source, run.runId());
     }
@@ -167,6 +167,15 @@ public final class ProductsRedrive implements DeadLettersMBean {
                 }
             });
         }
-        return props.builder().headers(headers).deliveryMode(2).build();
+        return props.builder().headers(headers).messageId(messageId(props)).deliveryMode(2).build();
+    }
+
+    /** The original message's AMQP message id: the dead letter's own, or the one its headers kept. */
+    private static String messageId(AMQP.BasicProperties props) {
+        if (props.getMessageId() != null) {
+            return props.getMessageId();
+        }
+        Object kept = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-message-id");
+        return kept == null ? null : kept.toString();
     }
 }

@@ -107,6 +107,10 @@ public class ProductsSync {
         exchange.getMessage().setHeader("x-sync-attempts", attempts);
         exchange.getMessage().setHeader("x-sync-failed-at", Instant.now().toString());
         exchange.getMessage().setHeader("x-sync-product-id", String.valueOf(exchange.getProperty(PRODUCT_ID)));
+        if (exchange.getProperty(MESSAGE_ID) != null) {
+            // the AMQP message id is not carried over to the dead letter's properties: kept as a header for the re-drive
+            exchange.getMessage().setHeader("x-sync-message-id", String.valueOf(exchange.getProperty(MESSAGE_ID)));
+        }
         exchange.getMessage().setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
     }
 
