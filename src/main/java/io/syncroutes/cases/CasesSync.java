@@ -257,6 +257,11 @@ public final class CasesSync {
         String line = what + " failed" + (run == null ? "" : " at offset " + run.offset + " after " + run.stats.get("pages") + " page(s)")
                 + ": " + reason + "; sync state unchanged, the next run starts from the same point";
         flow.error("sync", line);
+        if (run != null) {
+            // a failed run is recorded too, with why
+            run.stats.error("run", line);
+            flow.recordRun(run.stats.finish());
+        }
         return line;
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -225,9 +226,14 @@ public final class FlowState implements FlowStateMBean {
      * background), under the flow name its provenance is asked by ({@code recordFlow}).
      */
     public void ledger(String recordFlow, String key, String action, Map<String, Object> source, String runId) {
+        ledger(recordFlow, key, action, source, runId, new Date());
+    }
+
+    /** {@link #ledger(String, String, String, Map, String)} of a write made {@code at} (e.g. one a later write replaced). */
+    public void ledger(String recordFlow, String key, String action, Map<String, Object> source, String runId, Date at) {
         SyncRuns recorder = runs.get();
         if (recorder != null) {
-            recorder.ledger(recordFlow, key, action, source, runId);
+            recorder.ledger(recordFlow, key, action, source, runId, at);
         }
     }
 

@@ -132,9 +132,9 @@ public final class SyncRuns {
      * Records one write made elsewhere or one deletion: the record's flow and key (a work order number, a product id,
      * a Qargo unavailability id), what was done, where it came from, by which run.
      */
-    public void ledger(String flow, String key, String action, Map<String, Object> source, String runId) {
+    public void ledger(String flow, String key, String action, Map<String, Object> source, String runId, Date at) {
         enqueue(false, new Document("flow", flow).append("key", key).append("action", action)
-                .append("source", source == null ? null : new Document(source)).append("runId", runId).append("at", new Date()));
+                .append("source", source == null ? null : new Document(source)).append("runId", runId).append("at", at));
     }
 
     private void enqueue(boolean run, Document doc) {

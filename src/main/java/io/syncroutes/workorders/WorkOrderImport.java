@@ -160,24 +160,31 @@ public class WorkOrderImport {
 
     /**
      * The upsert of a record with its provenance in the same write: {@code _sync} names the file and record index, the
-     * run (the batch) and when; {@code _sync.history} keeps the last {@value Provenance#HISTORY} writes.
+     * run (the batch) and when. Set whole, one field: the write it replaces goes to the ledger once this one is in.
      */
     private static Document withProvenance(PendingRecord record, Date now) {
-        Document source = new Document("file", record.file().name()).append("index", record.index());
-        String runId = record.file().stats().runId();
         Document set = record.fields();
-        set.put(Provenance.FIELD + ".runId", runId);
-        set.put(Provenance.FIELD + ".writtenAt", now);
-        set.put(Provenance.FIELD + ".source", source);
-        Document entry = new Document("runId", runId).append("writtenAt", now).append("source", source);
-        return new Document("$set", set).append("$push", new Document(Provenance.FIELD + ".history",
-                new Document("$each", List.of(entry)).append("$slice", -Provenance.HISTORY)));
+        set.put(Provenance.FIELD, new Document("runId", record.file().stats().runId()).append("writtenAt", now)
+                .append("source", new Document("file", record.file().name()).append("index", record.index())));
+        return new Document("$set", set);
+    }
+
+    /** The writes of the stored versions this bulk write replaced (their {@code _sync}), into the ledger. */
+    private void ledgerReplaced(BulkWrite write) {
+        for (PendingRecord record : write.written) {
+            Document replaced = write.replaced.get(record.number());
+            if (replaced != null && write.confirmed.containsKey(record.number())) {
+                state.ledger("workorders", String.valueOf(record.number()), "stored", replaced.get("source", Document.class),
+                        replaced.getString("runId"), replaced.getDate("writtenAt"));
+            }
+        }
     }
 
     /** Counts what one bulk write did, for each file whose records it held. */
     public void written(@Body BulkWriteResult result, @ExchangeProperty(BULK_WRITE) BulkWrite write) {
         write.count(result.getUpserts(), Map.of());
         storedVersions.ended(write);
+        ledgerReplaced(write);
     }
 
     /**
@@ -195,6 +202,7 @@ public class WorkOrderImport {
         refused.getWriteErrors().forEach(error -> byIndex.put(error.getIndex(), error));
         write.count(refused.getWriteResult().getUpserts(), byIndex);
         storedVersions.ended(write);
+        ledgerReplaced(write);
         return String.format("MongoDB refused %d of %d records of a bulk write; each is kept with its reason in its"
                 + " file's .rejected.ndjson, the others are in", byIndex.size(), write.written.size());
     }
