@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.syncroutes.demo.DemoSimulators;
+import io.syncroutes.shared.SyncState;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -144,6 +147,16 @@ class DryRunOnceTest {
                 assertThat(db.getCollection("cases").countDocuments()).as("nothing stored").isZero();
                 assertThat(db.getCollection("sync_state").countDocuments()).as("no sync state moved").isZero();
                 assertThat(db.getCollection("focus_promotions").countDocuments()).as("no Focus row stored").isZero();
+                // each flow's run document says it was a dry run and keeps its plan
+                SyncState state = main.getCamelContext().getRegistry().lookupByNameAndType("syncState", SyncState.class);
+                assertThat(state.flow(flows[0]).runs().flush(Duration.ofSeconds(10))).isTrue();
+                for (String flow : flows) {
+                    Document run = db.getCollection("sync_runs").find(new Document("dryRun", true)
+                            .append("flow", new Document("$regex", "^" + flow))).first();
+                    assertThat(run).as("dry run document of " + flow).isNotNull();
+                    assertThat(run.get("plan", Document.class).get("actions", Document.class)).isNotEmpty();
+                }
+                assertThat(db.getCollection("sync_runs").countDocuments(new Document("dryRun", false))).as("no real run").isZero();
             }
             return printed;
         } finally {

@@ -9,7 +9,9 @@ import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.Secrets;
+import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -18,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -113,8 +117,9 @@ public final class CasesApi {
         body.setLength(body.length() - 1);
         body.append(",\"objects\":[");
         List<Document> docs = store.page(offset, limit);
+        boolean provenance = provenanceAsked(in);
         for (int i = 0; i < docs.size(); i++) {
-            body.append(i == 0 ? "" : ",").append(caseJson(docs.get(i)));
+            body.append(i == 0 ? "" : ",").append(caseJson(docs.get(i), provenance));
         }
         body.append("]}");
         reply(exchange, 200, body.toString());
@@ -128,7 +133,7 @@ public final class CasesApi {
         if (doc == null) {
             throw notFound(id);
         }
-        reply(exchange, 200, caseJson(doc));
+        reply(exchange, 200, caseJson(doc, provenanceAsked(exchange.getMessage())));
     }
 
     // --- writes (Intempus first) ---------------------------------------------------------------------------------------
@@ -181,9 +186,16 @@ public final class CasesApi {
             int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
             throw new InvalidInputException("no case (id, logical_timestamp) in the answer to a write: " + answers.describe(status, answer));
         }
-        CasesStore.Outcome outcome = store.storeIfNewer(CasesStore.toDocument(c));
         String action = exchange.getProperty(ACTION, "api_written", String.class);
+        // an API write is a run of its own (trigger rest), named by the case's provenance
+        SyncStats run = new SyncStats("cases", "case API " + action, action).trigger("rest");
+        Map<String, Object> source = Map.of("api", action, "intempusId", c.get("id").asLong(),
+                CasesStore.TIMESTAMP, c.get(CasesStore.TIMESTAMP).asLong());
+        Date now = new Date();
+        CasesStore.Outcome outcome = store.storeIfNewer(CasesStore.toDocument(c), before -> Provenance.stamp(run.runId(), now, source, before));
         flow.count(action, 1);
+        run.increment(action);
+        flow.recordRun(run.finish());
         LOG.debug("case {} {}: stored locally: {}", c.get("id"), action, outcome);
         reply(exchange, 201, answer);
     }
@@ -193,6 +205,10 @@ public final class CasesApi {
         long id = exchange.getProperty(CASE_ID, Long.class);
         store.delete(id);
         flow.count("api_deleted", 1);
+        SyncStats run = new SyncStats("cases", "case API api_deleted", "api_deleted").trigger("rest");
+        flow.ledger("cases", String.valueOf(id), "deleted", Map.of("api", "api_deleted"), run.runId());
+        run.increment("api_deleted");
+        flow.recordRun(run.finish());
         reply(exchange, 204, null);
     }
 
@@ -317,11 +333,20 @@ public final class CasesApi {
         return new CaseApiException(404, "Not found", "no case with id " + id, List.of("no case with id " + id));
     }
 
-    /** A stored case as Intempus sent it (without the {@code _id} key). */
-    private static String caseJson(Document doc) throws IOException {
+    /** A stored case as Intempus sent it (without the {@code _id} key); its {@code _sync} only when asked for. */
+    private static String caseJson(Document doc, boolean provenance) throws IOException {
         Document copy = new Document(doc);
         copy.remove("_id");
+        Object sync = copy.remove(Provenance.FIELD);
+        if (provenance && sync != null) {
+            copy.put(Provenance.FIELD, Provenance.plain(sync));
+        }
         return JSON.writeValueAsString(copy);
+    }
+
+    /** {@code ?provenance=true}: the cases answered carry their {@code _sync}. */
+    private static boolean provenanceAsked(Message in) {
+        return "true".equalsIgnoreCase(in.getHeader("provenance", String.class));
     }
 
     /** Intempus' own messages in a JSON error body (masked), else the reason alone. */

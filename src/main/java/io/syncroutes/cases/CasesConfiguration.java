@@ -7,6 +7,7 @@ import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.RetryPolicy;
 import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncState;
@@ -70,6 +71,11 @@ public class CasesConfiguration implements CamelConfiguration {
         CasesStore store = new CasesStore(database.getCollection(Settings.get(context, "intempus.collection")),
                 database.getCollection(Settings.get(context, "intempus.state-collection")));
         String authorization = "ApiKey " + user + ":" + key;
+        Provenance provenance = context.getRegistry().lookupByNameAndType("provenance", Provenance.class);
+        if (provenance != null) {
+            // where a case came from: its _sync, found by _id (its Intempus id)
+            provenance.source("cases", store::provenanceOf);
+        }
         FlowState flow = context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("cases")
                 .mode((dryRun ? "DRY RUN, " : "") + "delta every " + syncInterval + " ms, full every " + fullInterval + " ms, pages of " + pageSize)
                 .leads("cases", Leadership.of(context).of("cases"));

@@ -18,6 +18,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.LongSet;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.VersionedState;
 import org.bson.Document;
 import org.bson.types.Decimal128;
@@ -30,6 +31,8 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The local copy of Intempus cases in MongoDB: one document per case, the case JSON as received with
@@ -142,10 +145,14 @@ public final class CasesStore {
         }
     }
 
-    /** Stores one case Intempus returned (local API) unless a newer or equal version is already stored. */
-    public Outcome storeIfNewer(Document doc) {
+    /**
+     * Stores one case Intempus returned (local API) unless a newer or equal version is already stored; {@code stamp}
+     * makes its {@code _sync} from the one stored (null when none).
+     */
+    public Outcome storeIfNewer(Document doc, Function<Object, Document> stamp) {
         long ts = timestamp(doc);
-        Document current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP)).first();
+        Document current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP, Provenance.FIELD)).first();
+        doc.put(Provenance.FIELD, stamp.apply(current == null ? null : current.get(Provenance.FIELD)));
         if (current == null) {
             try {
                 cases.insertOne(doc);
@@ -154,7 +161,8 @@ public final class CasesStore {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
                 }
-                current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP)).first();
+                current = cases.find(Filters.eq("_id", doc.get("_id"))).projection(Projections.include(TIMESTAMP, Provenance.FIELD)).first();
+                doc.put(Provenance.FIELD, stamp.apply(current == null ? null : current.get(Provenance.FIELD)));
             }
         }
         if (current != null && timestamp(current) >= ts) {
@@ -162,6 +170,29 @@ public final class CasesStore {
         }
         cases.replaceOne(Filters.eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
         return Outcome.UPDATED;
+    }
+
+    /** The {@code _sync} of these stored cases (absent: none), read for the history of the ones a page replaces. */
+    public Map<Long, Object> provenance(Collection<Long> ids) {
+        Map<Long, Object> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            for (Document doc : cases.find(Filters.in("_id", ids)).projection(Projections.include(Provenance.FIELD))) {
+                found.put(((Number) doc.get("_id")).longValue(), doc.get(Provenance.FIELD));
+            }
+        }
+        return found;
+    }
+
+    /** The {@code _sync} of the case with this id (given as text), or null. */
+    public Document provenanceOf(String id) {
+        long key;
+        try {
+            key = Long.parseLong(id.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        Document doc = cases.find(Filters.eq("_id", key)).projection(Projections.include(Provenance.FIELD)).first();
+        return doc == null ? null : doc.get(Provenance.FIELD, Document.class);
     }
 
     public Document get(long id) {
@@ -197,8 +228,9 @@ public final class CasesStore {
      * Deletes the local cases a complete full walk did not see, except those written after the walk started
      * ({@code logical_timestamp > walkStartTimestamp}: created through the local API meanwhile). Returns how many.
      */
-    public long deleteUnseen(LongSet seen, long walkStartTimestamp) {
+    public long deleteUnseen(LongSet seen, long walkStartTimestamp, LongConsumer deleting) {
         List<Long> gone = unseen(seen, walkStartTimestamp);
+        gone.forEach(deleting::accept);
         long deleted = 0;
         for (int from = 0; from < gone.size(); from += 1000) {
             deleted += cases.deleteMany(Filters.in("_id", gone.subList(from, Math.min(gone.size(), from + 1000)))).getDeletedCount();

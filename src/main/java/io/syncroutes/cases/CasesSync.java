@@ -9,6 +9,7 @@ import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.LongSet;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.RunSummary;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -104,6 +106,7 @@ public final class CasesSync {
         boolean full = mark.watermark() == null || mark.lastFullAt() == null
                 || !clock.instant().isBefore(mark.lastFullAt().plus(fullInterval));
         Run run = new Run(full, mark, dryRun);
+        run.stats.trigger(Provenance.trigger(exchange));
         if (full) {
             run.stored = store.allTimestamps();
         }
@@ -167,6 +170,7 @@ public final class CasesSync {
         Map<Long, Long> local = run.stored != null ? run.stored : store.timestamps(ids);
         List<Document> inserts = new ArrayList<>();
         List<Document> updates = new ArrayList<>();
+        List<Long> updated = new ArrayList<>();
         for (ObjectNode c : valid) {
             long id = c.get("id").asLong();
             long ts = c.get(CasesStore.TIMESTAMP).asLong();
@@ -179,6 +183,7 @@ public final class CasesSync {
                 inserts.add(CasesStore.toDocument(c));
             } else if (ts > stored) {
                 updates.add(CasesStore.toDocument(c));
+                updated.add(id);
             }
         }
         long[] written;
@@ -187,6 +192,7 @@ public final class CasesSync {
             updates.forEach(doc -> run.plan.add("updated", doc.get("_id")));
             written = new long[] {inserts.size(), updates.size()};
         } else {
+            stamp(run, inserts, updates, updated);
             written = store.apply(inserts, updates);
         }
         run.stats.add("inserted", written[0]).add("updated", written[1]).add("unchanged", valid.size() - written[0] - written[1]);
@@ -194,6 +200,24 @@ public final class CasesSync {
         long limit = meta.path("limit").asLong(pageSize);
         run.offset = meta.path("offset").asLong(run.offset) + (limit > 0 ? limit : objects.size());
         run.more = !meta.path("next").isNull() && !meta.path("next").isMissingNode() && objects.size() > 0;
+    }
+
+    /**
+     * Each case written gets its provenance in the same write: {@code _sync} names its Intempus id and logical
+     * timestamp and this run; a replaced case keeps the history it had (read for those only).
+     */
+    private void stamp(Run run, List<Document> inserts, List<Document> updates, List<Long> updated) {
+        Date now = new Date();
+        Map<Long, Object> before = store.provenance(updated);
+        for (List<Document> docs : List.of(inserts, updates)) {
+            for (Document doc : docs) {
+                doc.put(Provenance.FIELD, Provenance.stamp(run.stats.runId(), now, source(doc), before.get((Long) doc.get("_id"))));
+            }
+        }
+    }
+
+    static Map<String, Object> source(Document doc) {
+        return Map.of("intempusId", doc.get("_id"), CasesStore.TIMESTAMP, doc.get(CasesStore.TIMESTAMP));
     }
 
     /**
@@ -214,7 +238,8 @@ public final class CasesSync {
                     unseen.forEach(id -> run.plan.add("deleted", id));
                     run.stats.add("deleted", unseen.size());
                 } else {
-                    run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart));
+                    run.stats.add("deleted", store.deleteUnseen(run.seen, walkStart, id -> flow.ledger("cases", String.valueOf(id), "deleted",
+                            Map.of("reason", "not in Intempus' complete list (full walk)"), run.stats.runId())));
                 }
                 fullComplete = true;
             } else {
@@ -225,7 +250,7 @@ public final class CasesSync {
         if (run.plan != null) {
             run.stats.finish();
             run.stats.errors().forEach(run.plan::error);
-            flow.planFinished(run.plan.finish());
+            flow.planFinished(run.plan.finish(), run.stats);
             return run.plan;
         }
         Long previous = run.mark.watermark();
@@ -259,6 +284,11 @@ public final class CasesSync {
         String line = what + " failed" + (run == null ? "" : " at offset " + run.offset + " after " + run.stats.get("pages") + " page(s)")
                 + ": " + reason + "; sync state unchanged, the next run starts from the same point";
         flow.error("sync", line);
+        if (run != null) {
+            // a failed run is recorded too, with why
+            run.stats.error("run", line);
+            flow.recordRun(run.stats.finish());
+        }
         return line;
     }
 

@@ -5,6 +5,8 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.syncroutes.shared.Provenance;
+import io.syncroutes.shared.SyncRuns;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -13,6 +15,10 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -53,6 +59,8 @@ public class InfraConfiguration implements CamelConfiguration {
                 state.registerGauges();
                 // lag gauges computed in the background, served with their age (never on a request thread)
                 state.startLagRefresh(Duration.ofMillis(Long.parseLong(Settings.get(started, "sync.lag-refresh-ms"))));
+                // the indexes of sync_runs and sync_ledger, then the retention's purge on a timer
+                state.runs().startPurging(Duration.ofMillis(Settings.positive(started, "sync.runs.purge-interval-ms", "SYNC_RUNS_PURGE_INTERVAL_MS")));
             }
 
             @Override
@@ -98,6 +106,7 @@ public class InfraConfiguration implements CamelConfiguration {
                 Long.parseLong(Settings.get(context, "mongo.server-selection-timeout-ms")), connectTimeout, socketTimeout));
         context.getRegistry().bind("mongoClient", MongoClient.class, client);
         context.addService(new Closing(client::close), true, true);
+        recordRuns(context, syncState, client);
 
         // readiness pings in the background with short timeouts of their own
         long probeInterval = Long.parseLong(Settings.get(context, "health.probe-interval-ms"));
@@ -114,6 +123,36 @@ public class InfraConfiguration implements CamelConfiguration {
             health.register(routesStarted);
         }
         context.addService(new Closing(healthClient::close), true, true);
+    }
+
+    /**
+     * Every flow's runs and ledger ({@code sync_runs}, {@code sync_ledger}) and the provenance they answer (bean
+     * {@code provenance}, MBean {@code io.syncroutes:type=Provenance}). Its service is added after the client's, so it
+     * stops first: what is still queued is written before the client closes and the embedded server stops.
+     */
+    private static void recordRuns(CamelContext context, SyncState syncState, MongoClient client) throws Exception {
+        Duration retention = Duration.ofDays(Settings.positive(context, "sync.runs.retention-days", "SYNC_RUNS_RETENTION_DAYS"));
+        SyncRuns runs = new SyncRuns(client.getDatabase(Settings.get(context, "mongo.database")), retention);
+        syncState.recordRunsWith(runs);
+        Provenance provenance = new Provenance(runs);
+        context.getRegistry().bind("syncRuns", runs);
+        context.getRegistry().bind("provenance", provenance);
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.syncroutes:type=Provenance");
+        if (mbeans.isRegistered(name)) {
+            mbeans.unregisterMBean(name);
+        }
+        mbeans.registerMBean(provenance, name);
+        context.addService(new Closing(() -> {
+            runs.close(Duration.ofSeconds(10));
+            try {
+                if (mbeans.isRegistered(name)) {
+                    mbeans.unregisterMBean(name);
+                }
+            } catch (JMException e) {
+                // going away anyway
+            }
+        }), true, true);
     }
 
     /**

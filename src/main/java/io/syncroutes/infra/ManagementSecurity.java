@@ -15,7 +15,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Guards the management endpoints ({@code /observe/jolokia}, {@code /observe/sync}, {@code /observe/products/*}) and
+ * Guards the management endpoints ({@code /observe/jolokia}, {@code /observe/sync}, {@code /observe/runs*},
+ * {@code /observe/provenance/*}, {@code /observe/products/*}) and
  * the data API ({@code /case}) in front of their handlers:
  * HTTP basic authentication with MANAGEMENT_USER/MANAGEMENT_PASSWORD when those are set, otherwise only clients
  * on the loopback address. Health and metrics are not guarded.
@@ -23,7 +24,8 @@ import java.util.List;
 public final class ManagementSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSecurity.class);
-    private static final List<String> GUARDED = List.of("/observe/jolokia*", "/observe/sync*", "/observe/products/*", "/case*");
+    private static final List<String> GUARDED = List.of("/observe/jolokia*", "/observe/sync*", "/observe/runs*",
+            "/observe/provenance/*", "/observe/products/*", "/case*");
 
     private final byte[] expectedAuthorization;
 

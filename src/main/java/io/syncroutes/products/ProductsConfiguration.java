@@ -131,6 +131,7 @@ public class ProductsConfiguration implements CamelConfiguration {
                 : () -> {
                     throw new IllegalStateException("re-drive needs a CachingConnectionFactory");
                 }, queues, Long.parseLong(Settings.get(context, "products.redrive.confirm-timeout-ms")));
+        redrive.state(flow);
         context.getRegistry().bind("productsRedrive", redrive);
         registerMBean(context, redrive);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,13 @@ public final class ProductsRedrive implements DeadLettersMBean {
     private final Connections connections;
     private final ProductQueues queues;
     private final long confirmTimeoutMs;
+    private volatile FlowState state;
+
+    /** Where each re-drive is recorded: a run, and a ledger entry per message moved. */
+    public ProductsRedrive state(FlowState state) {
+        this.state = state;
+        return this;
+    }
 
     public ProductsRedrive(Connections connections, ProductQueues queues, long confirmTimeoutMs) {
         this.connections = connections;
@@ -57,14 +66,19 @@ public final class ProductsRedrive implements DeadLettersMBean {
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
             return Map.of("error", "limit must be a number, not '" + limit + "'");
         }
-        Map<String, Object> outcome = redrive(max);
+        Map<String, Object> outcome = redrive(max, "rest");
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, outcome.get("failure") == null ? 200 : 503);
         return outcome;
     }
 
     @Override
-    public synchronized Map<String, Object> redrive(int limit) {
+    public Map<String, Object> redrive(int limit) {
+        return redrive(limit, "jmx");
+    }
+
+    private synchronized Map<String, Object> redrive(int limit, String trigger) {
+        SyncStats run = new SyncStats("products", "re-drive", "moved").trigger(trigger);
         int max = limit <= 0 ? Integer.MAX_VALUE : limit;
         long moved = 0;
         String failure = null;
@@ -75,6 +89,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
                     + queues.name() + " (" + r.getReplyText() + ")"));
             while (moved < max && failure == null) {
                 List<Long> tags = new ArrayList<>();
+                List<AMQP.BasicProperties> sent = new ArrayList<>();
                 for (int i = 0; i < BATCH && moved + tags.size() < max; i++) {
                     GetResponse message = channel.basicGet(queues.deadLetterName(), false);
                     if (message == null) {
@@ -82,6 +97,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
                     }
                     channel.basicPublish("", queues.name(), true, redriven(message.getProps()), message.getBody());
                     tags.add(message.getEnvelope().getDeliveryTag());
+                    sent.add(message.getProps());
                 }
                 if (tags.isEmpty()) {
                     break;
@@ -94,6 +110,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
                 } else {
                     channel.basicAck(tags.get(tags.size() - 1), true);
                     moved += tags.size();
+                    sent.forEach(props -> ledger(props, run));
                 }
             }
         } catch (Exception e) {
@@ -101,6 +118,14 @@ public final class ProductsRedrive implements DeadLettersMBean {
             failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         long left = queues.deadLetterDepth();
+        FlowState recorded = state;
+        if (recorded != null && (moved > 0 || failure != null)) {
+            run.add("moved", moved);
+            if (failure != null) {
+                run.error("re-drive", failure);
+            }
+            recorded.recordRun(run.finish());
+        }
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("moved", moved);
         outcome.put("from", queues.deadLetterName());
@@ -114,6 +139,18 @@ public final class ProductsRedrive implements DeadLettersMBean {
                     moved, queues.deadLetterName(), queues.name(), failure, queues.deadLetterName(), left);
         }
         return outcome;
+    }
+
+    private void ledger(AMQP.BasicProperties props, SyncStats run) {
+        FlowState recorded = state;
+        if (recorded == null) {
+            return;
+        }
+        Object id = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-product-id");
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("messageId", messageId(props));
+        source.put("from", queues.deadLetterName());
+        recorded.ledger("products", String.valueOf(id), "re-driven", source, run.runId());
     }
 
     /** The dead letter's properties with its {@code x-sync-*} reason headers renamed {@code x-sync-previous-*}. */
@@ -130,6 +167,15 @@ public final class ProductsRedrive implements DeadLettersMBean {
                 }
             });
         }
-        return props.builder().headers(headers).deliveryMode(2).build();
+        return props.builder().headers(headers).messageId(messageId(props)).deliveryMode(2).build();
+    }
+
+    /** The original message's AMQP message id: the dead letter's own, or the one its headers kept. */
+    private static String messageId(AMQP.BasicProperties props) {
+        if (props.getMessageId() != null) {
+            return props.getMessageId();
+        }
+        Object kept = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-message-id");
+        return kept == null ? null : kept.toString();
     }
 }

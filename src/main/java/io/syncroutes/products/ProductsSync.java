@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import io.syncroutes.shared.CircuitBreakerRoutePolicy;
 import io.syncroutes.shared.Failures;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.Secrets;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Exchange;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +34,8 @@ public class ProductsSync {
     static final String IVANTI_BODY = "ivantiBody";
     private static final String DELIVERY_TAG = "productsDeliveryTag";
     private static final String DELIVERY_CHANNEL = "productsDeliveryChannel";
+    private static final String MESSAGE_ID = "productsMessageId";
+    private static final String REDELIVERED = "productsRedelivered";
     private static final Pattern ID_IN_TEXT = Pattern.compile("\"productId\"\\s*:\\s*(?:\"([^\"]{1,200})\"|(-?\\d[\\d.eE+-]{0,199}))");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductsSync.class);
@@ -58,6 +63,8 @@ public class ProductsSync {
      */
     public void prepare(Exchange exchange) {
         exchange.setProperty(DELIVERY_TAG, exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG));
+        exchange.setProperty(MESSAGE_ID, exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID));
+        exchange.setProperty(REDELIVERED, exchange.getMessage().getHeader(SpringRabbitMQConstants.REDELIVERED));
         // the channel the message came on itself: a cached channel's proxy would open a new channel once that one
         // is closed (e.g. the consumer paused), where the delivery tag is unknown and the broker closes it again
         Channel channel = exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
@@ -74,10 +81,12 @@ public class ProductsSync {
         exchange.getMessage().setBody(null);
     }
 
-    /** The product reached Ivanti: acknowledge the message and count it. */
+    /** The product reached Ivanti: acknowledge the message, count it, and name it in the ledger (created or updated). */
     public void delivered(Exchange exchange) {
         ack(exchange);
         SyncStats stats = batch.get();
+        String action = "/products".equals(exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class)) ? "created" : "updated";
+        state.ledger("products", String.valueOf(exchange.getProperty(PRODUCT_ID)), action, source(exchange), stats.runId());
         stats.increment("total_processed");
         stats.increment("successful_syncs");
         state.count("total_processed", 1);
@@ -98,6 +107,10 @@ public class ProductsSync {
         exchange.getMessage().setHeader("x-sync-attempts", attempts);
         exchange.getMessage().setHeader("x-sync-failed-at", Instant.now().toString());
         exchange.getMessage().setHeader("x-sync-product-id", String.valueOf(exchange.getProperty(PRODUCT_ID)));
+        if (exchange.getProperty(MESSAGE_ID) != null) {
+            // the AMQP message id is not carried over to the dead letter's properties: kept as a header for the re-drive
+            exchange.getMessage().setHeader("x-sync-message-id", String.valueOf(exchange.getProperty(MESSAGE_ID)));
+        }
         exchange.getMessage().setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
     }
 
@@ -110,6 +123,9 @@ public class ProductsSync {
         stats.increment("total_processed");
         stats.increment("failed_syncs");
         stats.error(id, reason);
+        Map<String, Object> source = source(exchange);
+        source.put("reason", reason);
+        state.ledger("products", id, "dead-lettered", source, stats.runId());
         state.count("total_processed", 1);
         state.count("failed_syncs", 1);
         state.error(id, reason);
@@ -136,10 +152,14 @@ public class ProductsSync {
         LOG.debug("product {}: Ivanti unavailable ({}); returned to the queue", exchange.getProperty(PRODUCT_ID), reason);
     }
 
-    /** Closes the current batch and starts the next; returns the closed one. */
-    public SyncStats endBatch() {
+    /**
+     * Closes the current batch and starts the next (a run: a stats interval, or a drain started by its cron or by
+     * --once); returns the closed one.
+     */
+    public SyncStats endBatch(Exchange exchange) {
         idleLooks = 0;
         SyncStats ended = newBatch().finish();
+        batch.get().trigger(exchange == null ? "timer" : Provenance.trigger(exchange));
         if (ended.get("total_processed") > 0) {
             state.runSummarized(ended);
         }
@@ -149,6 +169,14 @@ public class ProductsSync {
     /** The batch in progress. */
     public SyncStats currentBatch() {
         return batch.get();
+    }
+
+    /** Where the message came from: its AMQP message id (when it has one) and whether the broker redelivered it. */
+    private static Map<String, Object> source(Exchange exchange) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("messageId", exchange.getProperty(MESSAGE_ID));
+        source.put("redelivered", exchange.getProperty(REDELIVERED));
+        return source;
     }
 
     private SyncStats newBatch() {

@@ -52,6 +52,8 @@ final class LineBatches {
     private final BufferedReader reader;
     private long lineNumber;
     private boolean ended;
+    // the keys of the deleted lines of the batch being read
+    private final List<BsonValue> deletedKeys = new ArrayList<>();
 
     LineBatches(InputStream in, ResourceRun run, String kind, int batchSize) {
         this.run = run;
@@ -95,19 +97,23 @@ final class LineBatches {
             throw e;
         }
         run.stats().add("lines", batch.size());
+        run.deleting(List.copyOf(deletedKeys));
+        deletedKeys.clear();
         return batch.isEmpty() ? null : batch;
     }
 
     /**
      * One line as its write: parsed with Jackson's streaming parser straight into the BSON the driver sends (no
-     * intermediate document, no codec lookups per value); {@code _id} (the primary key) and {@code _syncRun} are
-     * appended, the line's own ones ignored. Whole numbers stay int32 or int64, others become doubles.
+     * intermediate document, no codec lookups per value); {@code _id} (the primary key), {@code _syncRun} and the
+     * provenance {@code _sync} (resource, kind of lines, row timestamp, run, when) are appended, the line's own ones
+     * ignored. Whole numbers stay int32 or int64, others become doubles. A deleted row goes to the ledger.
      */
     @SuppressWarnings("unchecked")
     private WriteModel<Document> model(String line) {
         List<String> primaryKey = run.resource().primaryKey();
         BsonValue[] key = new BsonValue[primaryKey.size()];
-        BasicOutputBuffer buffer = deletes ? null : new BasicOutputBuffer(line.length() + 64);
+        BasicOutputBuffer buffer = deletes ? null : new BasicOutputBuffer(line.length() + 192);
+        String rowTimestamp = null;
         try (JsonParser parser = JSON_FACTORY.createParser(line);
              BsonBinaryWriter writer = deletes ? null : new BsonBinaryWriter(buffer)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -120,7 +126,7 @@ final class LineBatches {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 int keyIndex = primaryKey.indexOf(name);
-                if (name.equals("_id") || name.equals("_syncRun")) {
+                if (name.equals("_id") || name.equals("_syncRun") || name.equals("_sync")) {
                     parser.skipChildren();
                 } else if (keyIndex >= 0) {
                     key[keyIndex] = readValue(parser);
@@ -133,6 +139,9 @@ final class LineBatches {
                 } else {
                     if (value == JsonToken.VALUE_STRING && (name.equals("created_at") || name.equals("updated_at"))) {
                         run.seen(parser.getText());
+                        if (rowTimestamp == null || name.equals("updated_at")) {
+                            rowTimestamp = parser.getText();
+                        }
                     }
                     writer.writeName(name);
                     copy(parser, writer);
@@ -143,11 +152,25 @@ final class LineBatches {
             }
             BsonValue id = key(primaryKey, key);
             if (writer == null) {
+                deletedKeys.add(id);
                 return new DeleteOneModel<>(Filters.eq("_id", id));
             }
             writer.writeName("_id");
             VALUE_CODEC.encode(writer, id, ENCODE);
             writer.writeInt64("_syncRun", run.runId());
+            writer.writeStartDocument("_sync");
+            writer.writeString("runId", run.stats().runId());
+            writer.writeDateTime("writtenAt", System.currentTimeMillis());
+            writer.writeStartDocument("source");
+            writer.writeString("resource", run.resource().name());
+            writer.writeString("kind", kind);
+            if (rowTimestamp == null) {
+                writer.writeNull("rowTimestamp");
+            } else {
+                writer.writeString("rowTimestamp", rowTimestamp);
+            }
+            writer.writeEndDocument();
+            writer.writeEndDocument();
             writer.writeEndDocument();
             RawBsonDocument row = new RawBsonDocument(buffer.getInternalBuffer(), 0, buffer.getPosition());
             // the driver sends a BsonDocument as it is, whatever the collection's document class

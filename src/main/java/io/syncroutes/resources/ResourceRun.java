@@ -2,12 +2,14 @@ package io.syncroutes.resources;
 
 import io.syncroutes.shared.Dates;
 import io.syncroutes.shared.SyncStats;
+import org.bson.BsonValue;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** One run of one resource: its mode, the window asked for, the newest row timestamp seen, its counters. */
 public final class ResourceRun {
@@ -37,6 +39,7 @@ public final class ResourceRun {
     private boolean failed;
     private long stateVersion;
     private ResourcesDryRun dryRun;
+    private Consumer<List<BsonValue>> deletions = keys -> { };
 
     ResourceRun(FocusResource resource, boolean full, String reason, long runId, Instant since, boolean sweep, List<Query> queries) {
         this.resource = resource;
@@ -58,6 +61,19 @@ public final class ResourceRun {
     ResourceRun dryRun(ResourcesDryRun dryRun) {
         this.dryRun = dryRun;
         return this;
+    }
+
+    /** Where the keys of the deleted lines of a batch go before it is written (the ledger, for the rows there are). */
+    ResourceRun deletions(Consumer<List<BsonValue>> deletions) {
+        this.deletions = deletions;
+        return this;
+    }
+
+    /** A batch of deleted lines is about to be written. */
+    void deleting(List<BsonValue> keys) {
+        if (!keys.isEmpty()) {
+            deletions.accept(keys);
+        }
     }
 
     /** The version of the state document the run started from (its save is a compare-and-set on it). */

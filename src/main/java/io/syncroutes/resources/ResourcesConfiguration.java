@@ -6,6 +6,7 @@ import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.OAuth2TokenProvider;
 import io.syncroutes.shared.RetryPolicy;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -101,6 +102,7 @@ public class ResourcesConfiguration implements CamelConfiguration {
                 (dryRun ? "DRY RUN, " : "") + "full/delta pull every " + intervalMs + " ms from " + base, dryRun,
                 // a thread per read in flight, so that a stalled response holds only its own; shut down after the routes
                 context.getExecutorServiceManager().newCachedThreadPool(ResourcesSync.class, "focus-lines-reader"));
+        sync.provenance(context.getRegistry().lookupByNameAndType("provenance", Provenance.class));
         context.getRegistry().bind("resourcesSync", sync);
         syncState.flow("resources").leads("resources", Leadership.of(context).of("resources"));
         // the age of the last completed resource run, once the metrics registry exists (it starts after this)

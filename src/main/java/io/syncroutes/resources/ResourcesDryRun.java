@@ -83,7 +83,7 @@ final class ResourcesDryRun {
         }
         run.stats().finish();
         run.stats().errors().forEach(plan::error);
-        flow.planFinished(plan.finish());
+        flow.planFinished(plan.finish(), run.stats());
         return plan.summary() + " (local " + local + " -> " + after + " rows, Focus " + remote + ")";
     }
 

@@ -6,8 +6,7 @@ import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.infra.LogMasking;
 import io.syncroutes.shared.Dates;
@@ -17,6 +16,7 @@ import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.InvalidInputException;
 import io.syncroutes.shared.OAuth2TokenProvider.TokenException;
 import io.syncroutes.shared.PrefetchingIterator;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncState;
 import io.syncroutes.shared.SyncStats;
 import io.syncroutes.shared.VersionedState;
@@ -41,7 +41,6 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -72,7 +71,7 @@ public class ResourcesSync {
     // the threads reading the next batch of lines while one is written
     private final Executor linesReaders;
     private final boolean dryRun;
-    private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private final ResourceCollections collections = new ResourceCollections();
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastFinished;
 
@@ -96,6 +95,12 @@ public class ResourcesSync {
         this.dryRun = dryRun;
         runState();
         configured.forEach(this::flow);
+    }
+
+    /** Where the provenance of the rows is asked ({@code /observe/provenance/resources-<name>/<key>}). */
+    public ResourcesSync provenance(Provenance provenance) {
+        collections.provenance(provenance);
+        return this;
     }
 
     /** Headers of the schema request. */
@@ -127,7 +132,7 @@ public class ResourcesSync {
     public List<ResourceRun.Query> prepare(@Body FocusResource resource, Exchange exchange) {
         MongoCollection<Document> rows = db.getCollection(resource.collection());
         if (!dryRun) {
-            ensureIndexes(resource, rows);
+            collections.ensureReady(resource, rows);
         }
         Document state = states.read(resource.collection());
         boolean empty = rows.estimatedDocumentCount() == 0;
@@ -168,6 +173,13 @@ public class ResourcesSync {
         if (dryRun) {
             run.dryRun(new ResourcesDryRun(new DryRunPlan("resources", run.stats().subject(), "created", "updated", "deleted")));
         }
+        run.stats().trigger(Provenance.trigger(exchange));
+        String syncRunId = run.stats().runId();
+        FlowState flow = flow(resource.name());
+        // the rows a batch of deleted lines removes (those stored: a deleted line comes again on later runs)
+        run.deletions(keys -> rows.find(Filters.in("_id", keys)).projection(Projections.include("_id")).forEach(row ->
+                flow.ledger("resources-" + resource.name(), RowKeys.text(row.toBsonDocument().get("_id")), "deleted",
+                        Map.of("resource", resource.name(), "kind", "deleted"), syncRunId)));
         exchange.setProperty(ResourceRun.PROPERTY, run.stateVersion(VersionedState.version(state)));
         exchange.setProperty("focusCollection", resource.collection());
         exchange.setProperty(SyncStats.PROPERTY, run.stats());
@@ -358,22 +370,6 @@ public class ResourcesSync {
         } catch (IllegalArgumentException notADate) {
             return null;
         }
-    }
-
-    private void ensureIndexes(FocusResource resource, MongoCollection<Document> rows) {
-        if (indexed.contains(resource.collection())) {
-            return;
-        }
-        // rows are keyed by the primary key as _id (unique by itself); one index on the cursor columns
-        if (!resource.cursorColumns().isEmpty()) {
-            try {
-                rows.createIndex(Indexes.ascending(resource.cursorColumns()), new IndexOptions().name("cursor"));
-            } catch (RuntimeException e) {
-                LOG.info("Focus {}: no index on {} ({}); the delta timestamp is kept in {} anyway", resource.name(),
-                        resource.cursorColumns(), e.getMessage(), STATE_COLLECTION);
-            }
-        }
-        indexed.add(resource.collection());
     }
 
     private static void request(Exchange exchange, String path, String query) {

@@ -38,6 +38,15 @@ public final class DryRunPlan implements RunSummary {
         return flow;
     }
 
+    public String subject() {
+        return subject;
+    }
+
+    /** How many items fall in each action. */
+    public synchronized Map<String, Long> counts() {
+        return new LinkedHashMap<>(counts);
+    }
+
     /** One item the run would have {@code action}ed. */
     public synchronized DryRunPlan add(String action, Object item) {
         counts.merge(action, 1L, Long::sum);

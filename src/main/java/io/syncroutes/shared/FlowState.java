@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ public final class FlowState implements FlowStateMBean {
 
     private final String flow;
     private final Supplier<MeterRegistry> meters;
+    private final Supplier<SyncRuns> runs;
     private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
     private final Map<String, Counter> meterCounters = new ConcurrentHashMap<>();
     private final Map<String, String> recentErrors = new LinkedHashMap<>();
@@ -50,9 +52,10 @@ public final class FlowState implements FlowStateMBean {
     // polled work of this flow per cluster namespace: whether this instance leads it now
     private final Map<String, BooleanSupplier> leads = new ConcurrentSkipListMap<>();
 
-    FlowState(String flow, Supplier<MeterRegistry> meters) {
+    FlowState(String flow, Supplier<MeterRegistry> meters, Supplier<SyncRuns> runs) {
         this.flow = flow;
         this.meters = meters;
+        this.runs = runs;
     }
 
     public FlowState mode(String mode) {
@@ -197,19 +200,36 @@ public final class FlowState implements FlowStateMBean {
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
         String summary = stats.summary();
         lastRun = summary;
+        recordRun(stats);
         return summary;
     }
 
     /**
-     * A dry run ended: its plan becomes the last run (and the last plan), its errors recent errors; nothing is added
-     * to the totals, which count what was written. Returns its summary.
+     * A dry run ended: its plan becomes the last run (and the last plan), its errors recent errors, and its run
+     * document says dry run with the plan; nothing is added to the totals, which count what was written. Returns its
+     * summary.
      */
     public String planFinished(DryRunPlan plan) {
+        return planFinished(plan, new SyncStats(plan.flow(), plan.subject()));
+    }
+
+    /** {@link #planFinished(DryRunPlan)} of a run whose counters ({@code run}) were kept as for a real one. */
+    public String planFinished(DryRunPlan plan, SyncStats run) {
         plan.errors().forEach(this::error);
         lastRunAt = plan.finishedAt() != null ? plan.finishedAt() : Instant.now();
         lastPlan = plan.toMap();
         String summary = plan.summary();
         lastRun = summary;
+        // the counts the run did not keep itself (a run that plans instead of writing may count only what it read)
+        plan.counts().forEach((action, count) -> {
+            if (run.get(action) == 0) {
+                run.add(action, count);
+            }
+        });
+        if (run.finishedAt() == null) {
+            run.finish();
+        }
+        recordRun(run.dryRun(true).plan(lastPlan));
         return summary;
     }
 
@@ -222,6 +242,39 @@ public final class FlowState implements FlowStateMBean {
     public void runSummarized(SyncStats stats) {
         lastRunAt = stats.finishedAt() != null ? stats.finishedAt() : Instant.now();
         lastRun = stats.summary();
+        recordRun(stats);
+    }
+
+    /**
+     * Hands a finished run to the run recorder ({@code sync_runs}, written in the background); the counters of one
+     * part of a run (a file of a batch) are recorded with their run, not alone.
+     */
+    public void recordRun(SyncStats stats) {
+        SyncRuns recorder = runs.get();
+        if (recorder != null && stats.partOf() == null) {
+            recorder.ended(stats);
+        }
+    }
+
+    /**
+     * Hands one write made elsewhere (Ivanti, Qargo, a file) or a deletion to the ledger ({@code sync_ledger}, in the
+     * background), under the flow name its provenance is asked by ({@code recordFlow}).
+     */
+    public void ledger(String recordFlow, String key, String action, Map<String, Object> source, String runId) {
+        ledger(recordFlow, key, action, source, runId, new Date());
+    }
+
+    /** {@link #ledger(String, String, String, Map, String)} of a write made {@code at} (e.g. one a later write replaced). */
+    public void ledger(String recordFlow, String key, String action, Map<String, Object> source, String runId, Date at) {
+        SyncRuns recorder = runs.get();
+        if (recorder != null) {
+            recorder.ledger(recordFlow, key, action, source, runId, at);
+        }
+    }
+
+    /** The run recorder, or null (none configured). */
+    public SyncRuns runs() {
+        return runs.get();
     }
 
     public void error(String key, String reason) {

@@ -37,6 +37,7 @@ public final class SyncState {
     private volatile ExecutorService lagWorkers;
     private final MBeanServer mbeans;
     private final Supplier<MeterRegistry> meters;
+    private volatile SyncRuns runs;
 
     public SyncState(MBeanServer mbeans, Supplier<MeterRegistry> meters) {
         this.mbeans = mbeans;
@@ -46,12 +47,22 @@ public final class SyncState {
     /** The state of {@code flow}, created (and registered) on first use. */
     public FlowState flow(String flow) {
         FlowState state = flows.computeIfAbsent(flow, name -> {
-            FlowState created = new FlowState(name, meters);
+            FlowState created = new FlowState(name, meters, () -> runs);
             register(created);
             return created;
         });
         gauge(state);
         return state;
+    }
+
+    /** Every flow's finished runs and ledger go to {@code recorder} from now on. */
+    public void recordRunsWith(SyncRuns recorder) {
+        this.runs = recorder;
+    }
+
+    /** The run recorder, or null. */
+    public SyncRuns runs() {
+        return runs;
     }
 
     /** The states there are, by name (a read-only view). */

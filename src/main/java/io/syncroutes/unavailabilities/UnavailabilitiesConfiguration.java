@@ -122,7 +122,8 @@ public class UnavailabilitiesConfiguration implements CamelConfiguration {
                 new UnavailabilitiesFailures(master, local, retryPolicy),
                 new ResumePoint(database.getCollection("sync_state")));
         context.getRegistry().bind("unavailabilitiesSync", sync);
-        context.getRegistry().bind("unavailabilitiesCalls", new UnavailabilitiesCalls());
+        context.getRegistry().bind("unavailabilitiesCalls", new UnavailabilitiesCalls(
+                context.getRegistry().lookupByNameAndType("syncState", SyncState.class).flow("unavailabilities")));
         registerOperations(context, sync);
         LOG.info("Unavailabilities flow on{}: Qargo master {} -> local {}, every {} ms, strategies {}, budget {} requests per environment and run",
                 dryRun ? " (DRY RUN: nothing is written)" : "", masterApi, localApi, Settings.get(context, "qargo.sync-interval-ms"),

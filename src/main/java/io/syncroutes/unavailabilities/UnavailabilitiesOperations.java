@@ -1,5 +1,6 @@
 package io.syncroutes.unavailabilities;
 
+import io.syncroutes.shared.Provenance;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 
@@ -28,7 +29,7 @@ public final class UnavailabilitiesOperations implements UnavailabilitiesOperati
             return "skipped: a run is in progress";
         }
         try (ProducerTemplate template = context.createProducerTemplate()) {
-            return template.requestBody("direct:unavailabilities-run", "on demand", String.class);
+            return template.requestBodyAndHeader("direct:unavailabilities-run", "on demand", Provenance.TRIGGER_HEADER, "jmx", String.class);
         } catch (Exception e) {
             return "failed: " + e.getMessage();
         }

@@ -2,6 +2,7 @@ package io.syncroutes.unavailabilities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -69,6 +70,7 @@ public final class UnavailabilitiesSync {
             throw new RunInProgressException();
         }
         UnavailabilitiesRun run = new UnavailabilitiesRun(budgetPerEnvironment, tokens());
+        run.stats.trigger(Provenance.trigger(exchange)).dryRun(dryRun);
         exchange.setProperty(UnavailabilitiesRun.PROPERTY, run);
         exchange.setProperty(SyncStats.PROPERTY, run.stats);
         run.reads = new PagedReads(List.of(new PagedReads.Source("master", FLEET, Map.of()),
@@ -178,7 +180,7 @@ public final class UnavailabilitiesSync {
             if (dryRun) {
                 // counted nowhere: the totals count what was written
                 run.stats.errors().forEach(run.plan::error);
-                state.planFinished(run.plan.finish());
+                state.planFinished(run.plan.finish(), run.stats);
             } else {
                 state.runFinished(run.stats);
             }

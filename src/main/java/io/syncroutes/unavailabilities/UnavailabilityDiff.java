@@ -24,8 +24,11 @@ final class UnavailabilityDiff {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One local write: the run counter it adds to, the call, and what it does in words (for a dry run). */
-    record Write(String counter, QargoCall call, String what) {
+    /**
+     * One local write: the run counter it adds to, the call, what it does in words (for a dry run), the master
+     * unavailability's id and the local one's (null for a create: Qargo gives it).
+     */
+    record Write(String counter, QargoCall call, String what, String masterId, String localId) {
     }
 
     /** The writes in order (creates and updates, then deletes), and how many local ones already equal their master. */
@@ -56,10 +59,10 @@ final class UnavailabilityDiff {
             masterIds.add(masterId);
             JsonNode existing = localByMaster.get(masterId);
             if (existing == null) {
-                writes.add(new Write("created", new QargoCall("local", "POST", base, null, body(wanted)), "create " + masterId));
+                writes.add(new Write("created", new QargoCall("local", "POST", base, null, body(wanted)), "create " + masterId, masterId, null));
             } else if (!same(existing, wanted)) {
                 String id = existing.path("id").asText();
-                writes.add(new Write("updated", new QargoCall("local", "PUT", base + "/" + id, null, body(wanted)), "update " + id));
+                writes.add(new Write("updated", new QargoCall("local", "PUT", base + "/" + id, null, body(wanted)), "update " + id, masterId, id));
             } else {
                 unchanged++;
             }
@@ -67,7 +70,8 @@ final class UnavailabilityDiff {
         localByMaster.values().stream().filter(item -> !masterIds.contains(item.get("external_id").asText())).forEach(surplus::add);
         for (JsonNode gone : surplus) {
             String id = gone.path("id").asText();
-            writes.add(new Write("deleted", new QargoCall("local", "DELETE", base + "/" + id, null, null), "delete " + id));
+            writes.add(new Write("deleted", new QargoCall("local", "DELETE", base + "/" + id, null, null), "delete " + id,
+                    gone.path("external_id").asText(), id));
         }
         return new Result(writes, unchanged);
     }

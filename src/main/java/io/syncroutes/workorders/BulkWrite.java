@@ -22,6 +22,8 @@ public final class BulkWrite {
     final List<PendingRecord> written = new ArrayList<>();
     // the versions this bulk write put in, once it is written
     final Map<Object, Date> confirmed = new HashMap<>();
+    // the provenance (_sync) of the stored versions this bulk write replaces, by number
+    final Map<Object, Document> replaced = new HashMap<>();
     // the stored versions, read ahead (null: queried by the route) once this many bulk writes had ended, and what
     // those ended since then put in
     List<Document> storedAhead;

@@ -2,6 +2,7 @@ package io.syncroutes.workorders;
 
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.PrefetchingIterator;
+import io.syncroutes.shared.SyncStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ final class FileBatch implements Iterator<BulkWrite> {
     private final FlowState state;
     private final PrefetchingIterator<BulkWrite> bulkWrites;
     private final Instant startedAt = Instant.now();
+    // the batch is the run its files are parts of: one run document, its id on every record written
+    private final SyncStats run = new SyncStats("workorders-inbound", "batch", "files", "read", "upserted", "new", "rejected", "stale",
+            "filesRejected").trigger("file poll");
     // touched by the thread reading the bulk writes only: the file being read
     private int current;
     // touched by the batch's thread only: bulk writes handed out, and the last one
@@ -44,6 +48,7 @@ final class FileBatch implements Iterator<BulkWrite> {
               StoredVersions storedVersions, IncompleteFiles incompleteFiles, FileHandOver handOver, FlowState state,
               Executor reader) {
         paths.forEach(f -> files.add(seen.containsKey(f) ? seen.get(f) : inboundFiles.open(f)));
+        files.forEach(file -> file.stats().partOf(run));
         this.batchSize = batchSize;
         this.storedVersions = storedVersions;
         this.incompleteFiles = incompleteFiles;
@@ -152,10 +157,20 @@ final class FileBatch implements Iterator<BulkWrite> {
                 LOG.info("{}", state.runFinished(file.stats()));
             }
             records += file.stats().get("read");
+            addToRun(file);
         }
+        run.finish();
+        state.recordRun(run);
         return String.format("batch of %d files: %d records in %d bulk writes, %d files rejected%s, in %d ms",
                 files.size(), records, writes, rejected, left > 0 ? ", " + left + " left incomplete in the inbound folder" : "",
                 Duration.between(startedAt, Instant.now()).toMillis());
+    }
+
+    /** A file's counters and errors, into its batch's run document. */
+    private void addToRun(InboundFile file) {
+        run.increment("files");
+        file.stats().counters().forEach(run::add);
+        file.stats().errors().forEach(run::error);
     }
 
     private void reject(InboundFile file) throws IOException {

@@ -22,8 +22,8 @@ import java.util.function.Function;
  */
 final class StoredVersions {
 
-    /** The fields a stored-version query reads. */
-    static final Bson FIELDS = Projections.include("number", "updatedAt");
+    /** The fields a stored-version query reads (with the provenance of the write it replaces, for the ledger). */
+    static final Bson FIELDS = Projections.include("number", "updatedAt", "_sync");
     /** Work-order numbers per query while they are mostly found stored (re-imports). */
     static final int NUMBERS_PER_QUERY = 100;
     /** Below this share of a bulk write's work orders found stored, the next one's are queried all at once. */
@@ -104,6 +104,9 @@ final class StoredVersions {
             for (Document doc : stored) {
                 if (doc.get("updatedAt") instanceof Date updatedAt) {
                     dates.put(doc.get("number"), updatedAt);
+                }
+                if (doc.get("_sync") instanceof Document replaced) {
+                    write.replaced.put(doc.get("number"), replaced);
                 }
                 storedCount++;
             }

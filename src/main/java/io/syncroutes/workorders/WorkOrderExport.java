@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.FlowState;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncStats;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -66,8 +68,10 @@ public class WorkOrderExport {
     public Bson begin(Exchange exchange) throws IOException {
         Files.createDirectories(outboundDir);
         exchange.setProperty(SyncStats.PROPERTY, new SyncStats("workorders-export", "export",
-                "read", "exported", "marked", "changedMeanwhile", "failed"));
+                "read", "exported", "marked", "changedMeanwhile", "failed").trigger(Provenance.trigger(exchange)));
         exchange.getMessage().setHeader(MongoDbConstants.SORT_BY, Sorts.ascending("_id"));
+        // the provenance sub-document is never exported, nor read for the export
+        exchange.getMessage().setHeader(MongoDbConstants.FIELDS_PROJECTION, Projections.exclude(Provenance.FIELD));
         exchange.getMessage().setHeader(MongoDbConstants.BATCH_SIZE, batchSize);
         return Filters.ne("isSynced", true);
     }
@@ -79,9 +83,10 @@ public class WorkOrderExport {
         Map<Object, Document> written = new LinkedHashMap<>();
         for (Document doc : page) {
             try {
-                write(doc);
+                String name = write(doc);
                 written.put(doc.get("_id"), doc);
                 stats.increment("exported");
+                state.ledger("workorders", String.valueOf(doc.get("number")), "exported", Map.of("file", name), stats.runId());
             } catch (IllegalArgumentException | IOException e) {
                 stats.increment("failed");
                 stats.error(String.valueOf(doc.get("number", doc.get("_id"))), e.getMessage());
@@ -141,12 +146,13 @@ public class WorkOrderExport {
         return stats;
     }
 
-    private void write(Document doc) throws IOException {
+    private String write(Document doc) throws IOException {
         ObjectNode customer = translator.toCustomer(doc);
         String name = "workorder_" + customer.get("orderNo").asText() + ".json";
         Path temp = outboundDir.resolve("." + name + ".tmp");
         Files.write(temp, writer.writeValueAsBytes(customer));
         Files.move(temp, outboundDir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return name;
     }
 
     /** Logs a document that cannot be exported once per version, not on every run. */

@@ -9,6 +9,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Provenance;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -142,6 +143,7 @@ public class WorkOrderImport {
         // unordered: a record MongoDB refuses does not stop the others of the write (see partlyWritten)
         exchange.getMessage().setHeader(MongoDbConstants.BULK_ORDERED, false);
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
+        Date now = new Date();
         for (PendingRecord record : write.byNumber.values()) {
             Date current = stored.get(record.number());
             if (current != null && record.updatedAt().before(current)) {
@@ -150,16 +152,39 @@ public class WorkOrderImport {
                 continue;
             }
             write.written.add(record);
-            upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), new Document("$set", record.fields()), UPSERT));
+            upserts.add(new UpdateOneModel<>(Filters.eq("number", record.number()), withProvenance(record, now), UPSERT));
         }
         write.sent = !upserts.isEmpty();
         return upserts;
+    }
+
+    /**
+     * The upsert of a record with its provenance in the same write: {@code _sync} names the file and record index, the
+     * run (the batch) and when. Set whole, one field: the write it replaces goes to the ledger once this one is in.
+     */
+    private static Document withProvenance(PendingRecord record, Date now) {
+        Document set = record.fields();
+        set.put(Provenance.FIELD, new Document("runId", record.file().stats().runId()).append("writtenAt", now)
+                .append("source", new Document("file", record.file().name()).append("index", record.index())));
+        return new Document("$set", set);
+    }
+
+    /** The writes of the stored versions this bulk write replaced (their {@code _sync}), into the ledger. */
+    private void ledgerReplaced(BulkWrite write) {
+        for (PendingRecord record : write.written) {
+            Document replaced = write.replaced.get(record.number());
+            if (replaced != null && write.confirmed.containsKey(record.number())) {
+                state.ledger("workorders", String.valueOf(record.number()), "stored", replaced.get("source", Document.class),
+                        replaced.getString("runId"), replaced.getDate("writtenAt"));
+            }
+        }
     }
 
     /** Counts what one bulk write did, for each file whose records it held. */
     public void written(@Body BulkWriteResult result, @ExchangeProperty(BULK_WRITE) BulkWrite write) {
         write.count(result.getUpserts(), Map.of());
         storedVersions.ended(write);
+        ledgerReplaced(write);
     }
 
     /**
@@ -177,6 +202,7 @@ public class WorkOrderImport {
         refused.getWriteErrors().forEach(error -> byIndex.put(error.getIndex(), error));
         write.count(refused.getWriteResult().getUpserts(), byIndex);
         storedVersions.ended(write);
+        ledgerReplaced(write);
         return String.format("MongoDB refused %d of %d records of a bulk write; each is kept with its reason in its"
                 + " file's .rejected.ndjson, the others are in", byIndex.size(), write.written.size());
     }

@@ -2,12 +2,15 @@ package io.syncroutes.workorders;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import io.syncroutes.infra.Leadership;
 import io.syncroutes.infra.RoutesNotStarted;
 import io.syncroutes.infra.Settings;
 import io.syncroutes.shared.FilesAtRest;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.JsonSchemaValidator;
+import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -98,6 +101,14 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
                 .getDatabase(Settings.get(context, "mongo.database")).getCollection(Settings.get(context, "workorders.collection"));
         importer.readStoredVersionsAheadWith(query -> workorders.find(query).projection(StoredVersions.FIELDS)
                 .into(new ArrayList<>()));
+        // where a work order came from: its _sync, found by number (the unique index's one key)
+        Provenance provenance = context.getRegistry().lookupByNameAndType("provenance", Provenance.class);
+        if (provenance != null) {
+            provenance.source("workorders", key -> {
+                Document doc = workorders.find(Filters.eq("number", number(key))).projection(Projections.include(Provenance.FIELD)).first();
+                return doc == null ? null : doc.get(Provenance.FIELD, Document.class);
+            });
+        }
         // the two steps run for every file: plain processors, without the bean component's method lookup per call
         context.getRegistry().bind("workOrderReadAhead", (Processor) importer::readAhead);
         context.getRegistry().bind("workOrderHandOver", (Processor) importer::handOver);
@@ -150,6 +161,16 @@ public class WorkOrdersConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException(variable + " must be a positive duration (600000 ms, 10m, 600s or PT10M), not '" + value + "'");
         }
         return ms;
+    }
+
+    /** A work order number as stored (int32 when it fits), or the key as given when it is not a number. */
+    private static Object number(String key) {
+        try {
+            long value = Long.parseLong(key.trim());
+            return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? (Object) (int) value : (Object) value;
+        } catch (NumberFormatException e) {
+            return key;
+        }
     }
 
     /** The files the inbound route reads (dotfiles are hidden from it). */

@@ -134,7 +134,7 @@ public final class ProductsBench {
                 template.send("", queue, new Message(sample.replace("P12345", "P" + i).getBytes(StandardCharsets.UTF_8), properties));
             }
             await("products queued", 120_000, () -> queues.depth() >= n);
-            sync.endBatch();
+            sync.endBatch(null);
 
             long t0 = System.nanoTime();
             app.getCamelContext().getRouteController().startRoute("products-sync");

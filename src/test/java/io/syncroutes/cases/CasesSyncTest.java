@@ -29,6 +29,8 @@ class CasesSyncTest extends CasesTestSupport {
         assertThat(stored.get("_id")).isEqualTo(new BsonInt64(9611850L));
         Document doc = local(9611850L);
         doc.remove("_id");
+        // the provenance sub-document is added to the stored shape (CasesProvenanceTest checks it)
+        assertThat(doc.remove("_sync")).isInstanceOf(Document.class);
         assertThat(Fixtures.JSON.readTree(Fixtures.JSON.writeValueAsString(doc))).isEqualTo(reference);
         // 25 cases in pages of 10: 3 requests
         assertThat(intempus().pageRequests()).isEqualTo(3);

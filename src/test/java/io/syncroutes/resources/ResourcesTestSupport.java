@@ -115,12 +115,13 @@ public abstract class ResourcesTestSupport extends SyncRoutesTestSupport {
         return mongo().getDatabase("tractian").getCollection("sync_state").find(new Document("_id", "focus_" + resource)).first();
     }
 
-    /** The local rows of a resource as the simulator shows them (without _id and _syncRun), sorted by id. */
+    /** The local rows of a resource as the simulator shows them (without _id, _syncRun and the provenance _sync), sorted by id. */
     protected List<String> localRows(String resource) {
         List<String> rows = new ArrayList<>();
         for (Document doc : collection(resource).find().sort(new Document("_id", 1))) {
             doc.remove("_id");
             doc.remove("_syncRun");
+            doc.remove("_sync");
             rows.add(Fixtures.JSON.valueToTree(doc).toString());
         }
         return rows;
