@@ -118,17 +118,10 @@ class DryRunOnceTest {
     /** One {@code --once} of the named flows against the simulators (its own embedded database); returns what it printed. */
     private static String once(Path tmp, DemoSimulators simulators, boolean dryRun, int expectedStatus, String... flows) throws Exception {
         Map<String, String> props = RunningApp.embeddedProperties(tmp);
-        props.put("rabbitmq.host", "");
-        props.put("rabbitmq.embedded.port", String.valueOf(SyncRoutesTestSupport.freePort()));
-        props.put("rabbitmq.embedded.store", "memory");
-        props.put("rabbitmq.embedded.dir", tmp.resolve("amqp").toString());
+        RunningApp.withEmbeddedBroker(props, tmp);
         simulators.simulators().forEach(s -> s.settings().forEach(setting -> props.put(setting.property(), setting.value())));
         props.put("sync.dry-run", String.valueOf(dryRun));
-        Main main = new Main();
-        App.configure(main.configure());
-        props.forEach(main::addOverrideProperty);
-        OnceRun.prepare(main, props);
-        main.start();
+        Main main = RunningApp.onceApp(props);
         try {
             if (List.of(flows).contains("products")) {
                 String product = Fixtures.text("reference/ivanti-products/rabbitmq_message_sample_rabbitmq_message.json");

@@ -44,15 +44,7 @@ class OnceRunTest {
         Map<String, String> props = RunningApp.embeddedProperties(tmp);
         props.put("sync.demo", "true");
         props.put("demo.ivanti.transient-failure-rate", "0");
-        props.put("rabbitmq.host", "");
-        props.put("rabbitmq.embedded.port", String.valueOf(SyncRoutesTestSupport.freePort()));
-        props.put("rabbitmq.embedded.store", "memory");
-        props.put("rabbitmq.embedded.dir", tmp.resolve("amqp").toString());
-        Main main = new Main();
-        App.configure(main.configure());
-        props.forEach(main::addOverrideProperty);
-        OnceRun.prepare(main, props);
-        main.start();
+        Main main = RunningApp.onceApp(RunningApp.withEmbeddedBroker(props, tmp));
         try {
             CamelContext context = main.getCamelContext();
             assertThat(context.getRouteController().getRouteStatus("cases-sync").isStarted()).as("no timer of its own").isFalse();

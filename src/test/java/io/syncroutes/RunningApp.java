@@ -75,6 +75,25 @@ public final class RunningApp {
         return props;
     }
 
+    /** An embedded AMQP broker of the app's own, in memory, on a free port (a one-shot run in the test's JVM). */
+    public static Map<String, String> withEmbeddedBroker(Map<String, String> props, Path tmp) {
+        props.put("rabbitmq.host", "");
+        props.put("rabbitmq.embedded.port", String.valueOf(SyncRoutesTestSupport.freePort()));
+        props.put("rabbitmq.embedded.store", "memory");
+        props.put("rabbitmq.embedded.dir", tmp.resolve("amqp").toString());
+        return props;
+    }
+
+    /** An app started as {@code --once} does, in the test's JVM, with these settings. */
+    public static Main onceApp(Map<String, String> props) throws Exception {
+        Main main = new Main();
+        App.configure(main.configure());
+        props.forEach(main::addOverrideProperty);
+        OnceRun.prepare(main, props);
+        main.start();
+        return main;
+    }
+
     /** Whether something listens on 127.0.0.1:{@code port}. */
     public static boolean listening(int port) {
         try (Socket ignored = new Socket("127.0.0.1", port)) {
