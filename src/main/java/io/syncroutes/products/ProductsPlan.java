@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The products flow's dry run (SYNC_DRY_RUN): the queue is browsed (up to {@code max} messages got and, unacknowledged,
- * put back when the channel closes: none is consumed), each message validated and mapped as the flow does, and
+ * The products flow's dry run (SYNC_DRY_RUN): the queue is browsed (up to {@code max} messages got, then all put back
+ * with one negative acknowledgement: none is consumed), each message validated and mapped as the flow does, and
  * looked up in Ivanti with a GET (404: it would be created, found: updated). An invalid one would be dead-lettered.
  * Nothing is written to Ivanti or the dead-letter queue.
  */
@@ -52,14 +52,19 @@ public final class ProductsPlan {
         exchange.setProperty(PLAN, new DryRunPlan("products", "products in " + queues.name(), "created", "updated", "deadLettered"));
         List<byte[]> bodies = new ArrayList<>();
         try (Connection connection = connections.createConnection(); Channel channel = connection.createChannel(false)) {
+            long lastTag = -1;
             while (bodies.size() < max) {
                 GetResponse got = channel.basicGet(queues.name(), false);
                 if (got == null) {
                     break;
                 }
                 bodies.add(got.getBody());
+                lastTag = got.getEnvelope().getDeliveryTag();
             }
-            // closing the channel without acknowledging puts every message got back into the queue
+            if (lastTag >= 0) {
+                // every message got goes back where it was (a cached channel is not closed, so this is said outright)
+                channel.basicNack(lastTag, true, true);
+            }
         }
         return bodies;
     }
