@@ -60,7 +60,23 @@ public final class App {
         if (command.once()) {
             System.exit(once(main, command));
         }
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            // a route file that cannot be loaded, a setting that fails its check: one line, and the JVM exits (the
+            // embedded servers started so far would keep it running otherwise)
+            System.err.println("sync-routes did not start: " + LogMasking.mask(reason(e)));
+            System.exit(1);
+        }
+    }
+
+    /** The innermost message of a failure (Camel wraps the cause in several layers). */
+    private static String reason(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     /** {@code --once}: starts the app, runs the flows once, stops it; the exit status (2: it did not start). */
