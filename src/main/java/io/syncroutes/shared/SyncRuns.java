@@ -258,7 +258,8 @@ public final class SyncRuns {
             thread.setDaemon(true);
             return thread;
         });
-        long[] nextPurge = {0};
+        // the first purge one period after the start: a purge scans (the embedded server uses no index for a range)
+        long[] nextPurge = {System.currentTimeMillis() + period.toMillis()};
         // every 30 s (or the period, if shorter): the indexes until made, the purge once its period has passed
         long tick = Math.min(period.toMillis(), 30_000);
         purger.scheduleWithFixedDelay(() -> {
