@@ -189,9 +189,13 @@ public final class Provenance implements ProvenanceMBean {
                 history.stream().filter(Document.class::isInstance).map(Document.class::cast)
                         .forEach(h -> writes.add(new Document("action", "stored").append("at", h.get("writtenAt"))
                                 .append("source", h.get("source")).append("runId", h.get("runId"))));
-            } else {
+            } else if (sync.get("runId") != null) {
                 writes.add(new Document("action", "stored").append("at", sync.get("writtenAt"))
                         .append("source", sync.get("source")).append("runId", sync.get("runId")));
+            }
+            if (sync.get("exported") instanceof Document exported) {
+                writes.add(new Document("action", "exported").append("at", exported.get("at"))
+                        .append("source", new Document("file", exported.get("file"))).append("runId", exported.get("runId")));
             }
         }
         for (Document entry : runs.ledgerOf(flow, key)) {

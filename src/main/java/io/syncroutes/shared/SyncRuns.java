@@ -7,9 +7,10 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -48,6 +49,7 @@ public final class SyncRuns {
     private static final int BATCH = 1_000;
     private static final int QUEUE = 100_000;
     private static final int ATTEMPTS = 5;
+    private static final int LEDGER_ENTRIES = 20;
 
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> ledger;
@@ -90,13 +92,14 @@ public final class SyncRuns {
 
     /**
      * The indexes: runs listed by flow and start ({@code flow, startedAt}; {@code flow} alone for servers that use an
-     * index only for a query on exactly its keys), ledger entries found by {@code flow, key}; TTL on the end or time.
+     * index only for a query on exactly its keys); TTL on a run's end and on a ledger document's last entry. The
+     * ledger keeps one document per record ({@code _id} {@code <flow>:<key>}), its entries in an array: found by
+     * {@code _id}, the one index the embedded server uses for any query.
      */
     public void ensureIndexes() {
         runs.createIndex(Indexes.compoundIndex(Indexes.ascending("flow"), Indexes.descending("startedAt")), new IndexOptions().name("flow_startedAt"));
         runs.createIndex(Indexes.ascending("flow"), new IndexOptions().name("flow"));
         ttl(runs, "endedAt");
-        ledger.createIndex(Indexes.ascending("flow", "key"), new IndexOptions().name("flow_key"));
         ttl(ledger, "at");
     }
 
@@ -205,14 +208,17 @@ public final class SyncRuns {
 
     private void write(List<Pending> batch) throws InterruptedException {
         List<WriteModel<Document>> runWrites = new ArrayList<>();
-        List<Document> entries = new ArrayList<>();
+        Map<String, List<Document>> byRecord = new LinkedHashMap<>();
         for (Pending pending : batch) {
             if (pending.run()) {
                 runWrites.add(new ReplaceOneModel<>(Filters.eq("_id", pending.doc().get("_id")), pending.doc(), new ReplaceOptions().upsert(true)));
             } else {
-                entries.add(pending.doc());
+                Document entry = pending.doc();
+                byRecord.computeIfAbsent(entry.getString("flow") + ":" + entry.getString("key"), id -> new ArrayList<>()).add(entry);
             }
         }
+        List<WriteModel<Document>> entries = new ArrayList<>(byRecord.size());
+        byRecord.forEach((id, added) -> entries.add(ledgerWrite(id, added)));
         for (int attempt = 1; ; attempt++) {
             try {
                 if (!runWrites.isEmpty()) {
@@ -220,7 +226,7 @@ public final class SyncRuns {
                     runWrites = List.of();
                 }
                 if (!entries.isEmpty()) {
-                    ledger.insertMany(entries, new InsertManyOptions().ordered(false));
+                    ledger.bulkWrite(entries, new BulkWriteOptions().ordered(false));
                 }
                 return;
             } catch (RuntimeException e) {
@@ -232,6 +238,19 @@ public final class SyncRuns {
                 Thread.sleep(500L << attempt);
             }
         }
+    }
+
+    /** The upsert adding entries to a record's ledger document (the last {@value #LEDGER_ENTRIES} kept). */
+    private static WriteModel<Document> ledgerWrite(String id, List<Document> added) {
+        Document first = added.get(0);
+        Date last = added.stream().map(e -> e.getDate("at")).max(Date::compareTo).orElseGet(Date::new);
+        List<Document> kept = new ArrayList<>(added.size());
+        added.forEach(e -> kept.add(new Document("action", e.get("action")).append("source", e.get("source"))
+                .append("runId", e.get("runId")).append("at", e.get("at"))));
+        return new UpdateOneModel<>(Filters.eq("_id", id), new Document("$set",
+                new Document("flow", first.get("flow")).append("key", first.get("key")).append("at", last))
+                .append("$push", new Document("entries", new Document("$each", kept).append("$slice", -LEDGER_ENTRIES))),
+                new UpdateOptions().upsert(true));
     }
 
     private void markWritten(long seq) {
@@ -258,7 +277,8 @@ public final class SyncRuns {
             thread.setDaemon(true);
             return thread;
         });
-        long[] nextPurge = {0};
+        // the first purge one period after the start: a purge scans (the embedded server uses no index for a range)
+        long[] nextPurge = {System.currentTimeMillis() + period.toMillis()};
         // every 30 s (or the period, if shorter): the indexes until made, the purge once its period has passed
         long tick = Math.min(period.toMillis(), 30_000);
         purger.scheduleWithFixedDelay(() -> {
@@ -308,9 +328,13 @@ public final class SyncRuns {
         return runs.find(Filters.eq("_id", id)).first();
     }
 
-    /** The ledger entries of one record (the query is on exactly the index's keys), oldest first. */
+    /** The ledger entries of one record (found by {@code _id}), oldest first. */
     public List<Document> ledgerOf(String flow, String key) {
-        List<Document> entries = ledger.find(new Document("flow", flow).append("key", key)).into(new ArrayList<>());
+        Document record = ledger.find(Filters.eq("_id", flow + ":" + key)).first();
+        List<Document> entries = new ArrayList<>();
+        if (record != null && record.get("entries") instanceof List<?> list) {
+            list.stream().filter(Document.class::isInstance).map(Document.class::cast).filter(e -> e.get("at") instanceof Date).forEach(entries::add);
+        }
         entries.sort((a, b) -> a.getDate("at").compareTo(b.getDate("at")));
         return entries;
     }

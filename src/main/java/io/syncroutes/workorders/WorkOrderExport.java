@@ -83,10 +83,9 @@ public class WorkOrderExport {
         Map<Object, Document> written = new LinkedHashMap<>();
         for (Document doc : page) {
             try {
-                String name = write(doc);
+                write(doc);
                 written.put(doc.get("_id"), doc);
                 stats.increment("exported");
-                state.ledger("workorders", String.valueOf(doc.get("number")), "exported", Map.of("file", name), stats.runId());
             } catch (IllegalArgumentException | IOException e) {
                 stats.increment("failed");
                 stats.error(String.valueOf(doc.get("number", doc.get("_id"))), e.getMessage());
@@ -97,12 +96,18 @@ public class WorkOrderExport {
         return new ArrayList<>(written.keySet());
     }
 
-    /** The bulk write marking the written documents synced: one update by {@code _id} each, not one {@code $in}. */
-    public List<WriteModel<Document>> markSynced(@Body List<Object> ids) {
-        Bson synced = Updates.combine(Updates.set("isSynced", true), Updates.set("syncedAt", new Date()));
+    /**
+     * The bulk write marking the written documents synced: one update by {@code _id} each, not one {@code $in}; each
+     * names its file and this run in {@code _sync.exported} (provenance in the same write, no write of its own).
+     */
+    public List<WriteModel<Document>> markSynced(@Body List<Object> ids, @ExchangeProperty(WRITTEN) Map<Object, Document> written,
+                                                 @ExchangeProperty(SyncStats.PROPERTY) SyncStats stats) {
+        Date now = new Date();
         List<WriteModel<Document>> marks = new ArrayList<>(ids.size());
         for (Object id : ids) {
-            marks.add(new UpdateOneModel<>(Filters.eq("_id", id), synced));
+            Document exported = new Document("file", fileName(written.get(id).get("number"))).append("runId", stats.runId()).append("at", now);
+            marks.add(new UpdateOneModel<>(Filters.eq("_id", id), new Document("$set",
+                    new Document("isSynced", true).append("syncedAt", now).append(Provenance.FIELD + ".exported", exported))));
         }
         return marks;
     }
@@ -146,13 +151,17 @@ public class WorkOrderExport {
         return stats;
     }
 
-    private String write(Document doc) throws IOException {
+    private void write(Document doc) throws IOException {
         ObjectNode customer = translator.toCustomer(doc);
-        String name = "workorder_" + customer.get("orderNo").asText() + ".json";
+        String name = fileName(customer.get("orderNo").asLong());
         Path temp = outboundDir.resolve("." + name + ".tmp");
         Files.write(temp, writer.writeValueAsBytes(customer));
         Files.move(temp, outboundDir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return name;
+    }
+
+    /** The file a work order is exported to. */
+    private static String fileName(Object number) {
+        return "workorder_" + ((Number) number).longValue() + ".json";
     }
 
     /** Logs a document that cannot be exported once per version, not on every run. */

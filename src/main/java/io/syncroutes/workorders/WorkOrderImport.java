@@ -169,13 +169,19 @@ public class WorkOrderImport {
         return new Document("$set", set);
     }
 
-    /** The writes of the stored versions this bulk write replaced (their {@code _sync}), into the ledger. */
+    /** The writes of the stored versions this bulk write replaced (their {@code _sync}: import and export), into the ledger. */
     private void ledgerReplaced(BulkWrite write) {
         for (PendingRecord record : write.written) {
             Document replaced = write.replaced.get(record.number());
             if (replaced != null && write.confirmed.containsKey(record.number())) {
-                state.ledger("workorders", String.valueOf(record.number()), "stored", replaced.get("source", Document.class),
-                        replaced.getString("runId"), replaced.getDate("writtenAt"));
+                String number = String.valueOf(record.number());
+                if (replaced.get("source") instanceof Document source) {
+                    state.ledger("workorders", number, "stored", source, replaced.getString("runId"), replaced.getDate("writtenAt"));
+                }
+                if (replaced.get("exported") instanceof Document exported) {
+                    state.ledger("workorders", number, "exported", Map.of("file", exported.getString("file")), exported.getString("runId"),
+                            exported.getDate("at"));
+                }
             }
         }
     }

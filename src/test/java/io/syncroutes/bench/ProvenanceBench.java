@@ -90,8 +90,9 @@ public final class ProvenanceBench {
             Document entry = new Document("runId", runId).append("writtenAt", now).append("source", source);
             docs.add(new Document("number", i).append("status", "pending").append("title", "Work order " + i)
                     .append("_sync", new Document("runId", runId).append("writtenAt", now).append("source", source).append("history", List.of(entry))));
-            entries.add(new Document("flow", "workorders").append("key", String.valueOf(i)).append("action", "exported")
-                    .append("source", new Document("file", "workorder_" + i + ".json")).append("runId", runId).append("at", now));
+            entries.add(new Document("_id", "workorders:" + i).append("flow", "workorders").append("key", String.valueOf(i)).append("at", now)
+                    .append("entries", List.of(new Document("action", "exported").append("source", new Document("file", "workorder_" + i + ".json"))
+                            .append("runId", runId).append("at", now))));
             if (docs.size() == 10_000) {
                 workorders.insertMany(docs);
                 ledger.insertMany(entries);
