@@ -197,6 +197,29 @@ final class SoakApp implements AutoCloseable {
         return new double[] {memory.getHeapMemoryUsage().getUsed() / 1048576.0, threads.getThreadCount()};
     }
 
+    /** MBeans registered in the app's JVM (Camel registers one per endpoint, route, processor...). */
+    long mbeans() {
+        try {
+            return jmx().getMBeanCount();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Series (lines that are not comments) on {@code /observe/metrics}: grows if anything is tagged per id. */
+    long metricSeries() {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).count();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Bytes of the MongoDB store's files. */
     long storeBytes() {
         try (Stream<Path> files = Files.walk(storeDir)) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every flow at once for a while, with the remote systems misbehaving on a schedule: the app ({@code java -jar}) in its
@@ -58,13 +59,13 @@ public final class SoakBench {
             run(seconds, sampler, load, remotes, options);
             schedule.close();
             System.out.printf(Locale.ROOT, "%6.0f s  load and faults stopped: %,d files (%,d records), %,d products; settling%n",
-                    sampler.seconds(), load.badFiles.size() + countDone(app), load.records, load.validProducts.size() + load.invalidProducts.size());
+                    sampler.seconds(), load.files(), load.records, load.validProducts.size() + load.invalidProducts.size());
             settle(app, remotes, load, sampler);
             sampler.sample();
             sampler.close();
             SoakChecks checks = check(app, remotes, load, sampler, seconds, schedule);
             String title = String.format(Locale.ROOT, "sync-routes soak, %.0f min, %s", minutes, passed(checks));
-            SoakChart.write(sampler.samples(), title, report.resolve("soak.png"));
+            SoakChart.write(sampler.samples(), schedule.times(), title, report.resolve("soak.png"));
             String table = checks.table();
             Files.writeString(report.resolve("checks.md"), table + "\nfaults:\n" + String.join("\n", schedule.log()) + "\n");
             System.out.println(table);
@@ -154,10 +155,6 @@ public final class SoakBench {
         }
     }
 
-    private static long countDone(SoakApp app) {
-        return BenchSupport.count(app.work.resolve("done"));
-    }
-
     /** Waits (at most SETTLE_MS) until every input is through and every remote copy equals its simulator after a last run. */
     private static void settle(SoakApp app, SoakRemotes remotes, SoakLoad load, SoakSampler sampler) throws Exception {
         try {
@@ -219,14 +216,21 @@ public final class SoakBench {
         checks.inbound(app.work.resolve("inbound"), 2_000);
         double reference = Math.min(600, seconds / 3.0);
         double end = sampler.seconds();
-        checks.flat("heap after GC, " + Math.round(reference / 60) + "th min -> end", sampler.median(reference - 20, reference + 20, SoakSampler.Sample::heapMb),
+        checks.flat("heap after GC, minute " + Math.round(reference / 60) + " -> end", sampler.median(reference - 20, reference + 20, SoakSampler.Sample::heapMb),
                 sampler.median(end - 35, end, SoakSampler.Sample::heapMb), 0.10, "MB");
-        checks.flat("JVM threads, " + Math.round(reference / 60) + "th min -> end", sampler.median(reference - 20, reference + 20, s -> s.jvmThreads()),
+        checks.flat("JVM threads, minute " + Math.round(reference / 60) + " -> end", sampler.median(reference - 20, reference + 20, s -> s.jvmThreads()),
                 sampler.median(end - 35, end, s -> s.jvmThreads()), 0.10, "");
         double fdsRef = sampler.median(reference - 20, reference + 20, s -> s.fds());
         double fdsEnd = sampler.median(end - 35, end, s -> s.fds());
         checks.add("open fds not growing", String.format(Locale.ROOT, "<= %.0f + 10 %%", fdsRef), String.format(Locale.ROOT, "%.0f", fdsEnd),
                 fdsEnd <= fdsRef * 1.1);
+        for (String what : new String[] {"metric series", "MBeans"}) {
+            ToDoubleFunction<SoakSampler.Sample> figure = what.equals("MBeans") ? s -> s.mbeans() : s -> s.metricSeries();
+            double before = sampler.median(reference - 20, reference + 20, figure);
+            double after = sampler.median(end - 35, end, figure);
+            checks.add(what + " not growing", String.format(Locale.ROOT, "<= %.0f + 10 %%", before), String.format(Locale.ROOT, "%.0f", after),
+                    after <= before * 1.1);
+        }
         long slowest = sampler.samples().stream().mapToLong(SoakSampler.Sample::readyMs).max().orElse(-1);
         long unanswered = sampler.samples().stream().filter(s -> s.readyStatus() < 0).count();
         checks.add("readiness answered < 1 s throughout", "< 1000 ms", "max " + slowest + " ms, " + unanswered + " unanswered",

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/** The samples as a PNG: one time-series panel per figure (RSS, heap after GC, threads, open fds, store size). */
+/** The samples as a PNG: one time-series panel per figure (RSS, heap after GC, threads, open fds, store size), faults marked. */
 final class SoakChart {
 
     private static final int WIDTH = 1000;
@@ -35,7 +35,7 @@ final class SoakChart {
     private SoakChart() {
     }
 
-    static void write(List<SoakSampler.Sample> samples, String title, Path png) throws IOException {
+    static void write(List<SoakSampler.Sample> samples, List<Double> faults, String title, Path png) throws IOException {
         int height = 40 + SERIES.size() * PANEL + 30;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -48,16 +48,16 @@ final class SoakChart {
         g.drawString(title, LEFT, 25);
         double maxT = samples.stream().mapToDouble(SoakSampler.Sample::seconds).max().orElse(1);
         for (int i = 0; i < SERIES.size(); i++) {
-            panel(g, samples, SERIES.get(i), 40 + i * PANEL, Math.max(maxT, 1));
+            panel(g, samples, faults, SERIES.get(i), 40 + i * PANEL, Math.max(maxT, 1));
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.DARK_GRAY);
-        g.drawString("minutes since the app was ready", WIDTH / 2 - 90, height - 8);
+        g.drawString("minutes since the app was ready (red: a fault began)", WIDTH / 2 - 140, height - 8);
         g.dispose();
         ImageIO.write(image, "png", png.toFile());
     }
 
-    private static void panel(Graphics2D g, List<SoakSampler.Sample> samples, Series series, int top, double maxT) {
+    private static void panel(Graphics2D g, List<SoakSampler.Sample> samples, List<Double> faults, Series series, int top, double maxT) {
         int plotTop = top + 22;
         int plotHeight = PANEL - 45;
         int plotWidth = WIDTH - LEFT - RIGHT;
@@ -86,6 +86,11 @@ final class SoakChart {
             g.drawLine(x, plotTop, x, plotTop + plotHeight);
             g.setColor(Color.DARK_GRAY);
             g.drawString(String.valueOf(m), x - 3, plotTop + plotHeight + 13);
+        }
+        g.setColor(new Color(255, 190, 190));
+        for (double fault : faults) {
+            int x = LEFT + (int) (plotWidth * fault / maxT);
+            g.drawLine(x, plotTop, x, plotTop + plotHeight);
         }
         g.setColor(Color.GRAY);
         g.drawRect(LEFT, plotTop, plotWidth, plotHeight);

@@ -98,7 +98,7 @@ final class SoakChecks {
         missing.removeAll(rejected);
         add("bad records in error with a reason", String.valueOf(load.badRecords.size()),
                 (load.badRecords.size() - missing.size()) + (missing.isEmpty() ? "" : ", missing: " + first(new ArrayList<>(missing)))
-                        + " (and " + stale + " older versions sent again, rejected as stale, of " + load.resent + ")", missing.isEmpty());
+                        + " (beside " + stale + " older versions, rejected as stale)", missing.isEmpty());
         List<String> badFilesMissing = new ArrayList<>();
         for (String name : load.badFiles) {
             Path sidecar = error.resolve(name + ".error.json");
@@ -157,10 +157,10 @@ final class SoakChecks {
 
     /** The table as text. */
     String table() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "| %-44s | %-24s | %-40s | %-4s |%n", "check", "expected", "found", "ok"));
-        out.append(String.format(Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(26), "-".repeat(42), "-".repeat(6)));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "| %-48s | %-26s | %-44s | %-3s |%n", "check", "expected", "found", "ok"));
+        out.append(String.format(Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(50), "-".repeat(28), "-".repeat(46), "-".repeat(5)));
         for (Check check : checks) {
-            out.append(String.format(Locale.ROOT, "| %-44s | %-24s | %-40s | %-4s |%n", check.name(), check.expected(), check.found(),
+            out.append(String.format(Locale.ROOT, "| %-48s | %-26s | %-44s | %-3s |%n", check.name(), check.expected(), check.found(),
                     check.passed() ? "yes" : "NO"));
         }
         return out.toString();

@@ -25,6 +25,7 @@ final class SoakFaults implements AutoCloseable {
     private final Set<String> enabled;
     private final SoakSampler clock;
     private final List<String> log = new ArrayList<>();
+    private final List<Double> times = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "soak-faults");
         thread.setDaemon(true);
@@ -70,6 +71,9 @@ final class SoakFaults implements AutoCloseable {
         long delay = Math.max(0, second * 1000 - (long) (clock.seconds() * 1000));
         timer.schedule(() -> {
             fault.run();
+            synchronized (this) {
+                times.add(clock.seconds());
+            }
             note(name + ": " + what);
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -78,6 +82,11 @@ final class SoakFaults implements AutoCloseable {
         String entry = String.format(Locale.ROOT, "%6.0f s  %s", clock.seconds(), line);
         log.add(entry);
         System.out.println("fault " + entry);
+    }
+
+    /** When each fault began (seconds). */
+    synchronized List<Double> times() {
+        return List.copyOf(times);
     }
 
     synchronized List<String> log() {

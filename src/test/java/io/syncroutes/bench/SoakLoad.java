@@ -64,6 +64,10 @@ final class SoakLoad {
         amqp.setAutomaticRecoveryEnabled(true);
     }
 
+    long files() {
+        return fileSeq;
+    }
+
     /** Writes one file under a temporary name, then renames it into place (a writer's way; the app reads *.json only). */
     void dropFile() throws IOException {
         String name = String.format("soak_%08d.json", ++fileSeq);

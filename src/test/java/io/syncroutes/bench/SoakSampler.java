@@ -13,18 +13,19 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Samples the app every interval: RSS, open file descriptors and OS threads from /proc; heap used after a full GC and
- * JVM threads over JMX; the store's size, queue depths, files waiting in inbound and the readiness answer's time.
+ * JVM threads over JMX; the store's size, queue depths, files waiting in
+ * inbound, the readiness answer's time, and the metric series and MBeans (both grow when something is kept per id).
  */
 final class SoakSampler implements AutoCloseable {
 
-    static final String HEADER = "seconds,rss_mb,heap_after_gc_mb,jvm_threads,os_threads,open_fds,store_mb,queue,dlq,inbound_files,ready_ms,ready_status";
+    static final String HEADER = "seconds,rss_mb,heap_after_gc_mb,jvm_threads,os_threads,open_fds,store_mb,queue,dlq,inbound_files,ready_ms,ready_status,metric_series,mbeans";
 
     /** One sample; -1 where a figure could not be read. */
     record Sample(double seconds, double rssMb, double heapMb, long jvmThreads, long osThreads, long fds, double storeMb,
-                  long queue, long dlq, long inbound, long readyMs, int readyStatus) {
+                  long queue, long dlq, long inbound, long readyMs, int readyStatus, long metricSeries, long mbeans) {
         String csv() {
-            return String.format(Locale.ROOT, "%.0f,%.1f,%.1f,%d,%d,%d,%.2f,%d,%d,%d,%d,%d", seconds, rssMb, heapMb, jvmThreads,
-                    osThreads, fds, storeMb, queue, dlq, inbound, readyMs, readyStatus);
+            return String.format(Locale.ROOT, "%.0f,%.1f,%.1f,%d,%d,%d,%.2f,%d,%d,%d,%d,%d,%d,%d", seconds, rssMb, heapMb, jvmThreads,
+                    osThreads, fds, storeMb, queue, dlq, inbound, readyMs, readyStatus, metricSeries, mbeans);
         }
     }
 
@@ -79,7 +80,7 @@ final class SoakSampler implements AutoCloseable {
         }
         Sample sample = new Sample(at, app.procStatus("VmRSS") / 1024.0, heapMb, jvmThreads, app.procStatus("Threads"),
                 app.openFiles(), app.storeBytes() / 1048576.0, load.depth(app.queue), load.depth(app.queue + "_dlq"),
-                BenchSupport.count(app.work.resolve("inbound")), readyMs, readyStatus);
+                BenchSupport.count(app.work.resolve("inbound")), readyMs, readyStatus, app.metricSeries(), app.mbeans());
         samples.add(sample);
         Files.writeString(csv, sample.csv() + "\n", java.nio.file.StandardOpenOption.APPEND);
         return sample;
