@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
@@ -41,6 +42,7 @@ import javax.management.remote.JMXServiceURL;
 final class SoakApp implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> QUEUES = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final Path work;
     final Path storeDir;
@@ -77,7 +79,13 @@ final class SoakApp implements AutoCloseable {
             brokerHost = rabbitmq.substring(0, rabbitmq.lastIndexOf(':'));
             brokerPort = Integer.parseInt(rabbitmq.substring(rabbitmq.lastIndexOf(':') + 1));
             queue = "soak_products_" + System.currentTimeMillis();
+            QUEUES.add(queue);
         }
+    }
+
+    /** The queues of their own the soak's apps used on a real RabbitMQ. */
+    static List<String> queuesUsed() {
+        return List.copyOf(QUEUES);
     }
 
     boolean canFreezeMongo() {

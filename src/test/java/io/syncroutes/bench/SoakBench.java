@@ -42,6 +42,7 @@ public final class SoakBench {
         Files.createDirectories(report);
         long seconds = Math.round(minutes * 60);
         boolean passed;
+        String rabbitmq = options.getOrDefault("rabbitmq", "");
         try (SoakRemotes remotes = new SoakRemotes(60);
              SoakApp app = new SoakApp(report.resolve("run"), options.getOrDefault("rabbitmq", ""), options.containsKey("mongo-in-app"))) {
             Map<String, String> env = new HashMap<>(remotes.env());
@@ -72,6 +73,10 @@ public final class SoakBench {
             System.out.println("samples: " + report.resolve("samples.csv") + ", chart: " + report.resolve("soak.png"));
             passed = checks.passed();
             load.close();
+        } finally {
+            if (!rabbitmq.isBlank()) {
+                SoakLoad.deleteSoakQueues(rabbitmq);
+            }
         }
         System.exit(passed ? 0 : 1);
     }

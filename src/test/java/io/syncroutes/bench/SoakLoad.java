@@ -202,6 +202,21 @@ final class SoakLoad {
         return ids;
     }
 
+    /** Deletes the soak's queues (named {@code soak_products_*}) left on a real RabbitMQ, once the app has stopped. */
+    static void deleteSoakQueues(String hostPort) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(hostPort.substring(0, hostPort.lastIndexOf(':')));
+        factory.setPort(Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)));
+        try (Connection connection = factory.newConnection("soak-cleanup"); Channel ch = connection.createChannel()) {
+            for (String queue : SoakApp.queuesUsed()) {
+                ch.queueDelete(queue);
+                ch.queueDelete(queue + "_dlq");
+            }
+        } catch (Exception e) {
+            System.out.println("could not delete the soak's queues: " + e.getMessage());
+        }
+    }
+
     void close() {
         try {
             if (connection != null) {
