@@ -27,8 +27,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnectorFactory;
@@ -214,17 +217,18 @@ final class SoakApp implements AutoCloseable {
         }
     }
 
-    /** Series (lines that are not comments) on {@code /observe/metrics}: grows if anything is tagged per id. */
-    long metricSeries() {
+    /** Series (lines that are not comments, without their value) on {@code /observe/metrics}: grows if anything is tagged per id. */
+    Set<String> metricSeries() {
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).count();
+            return body.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .map(line -> line.substring(0, line.lastIndexOf(' '))).collect(Collectors.toCollection(TreeSet::new));
         } catch (IOException e) {
-            return -1;
+            return Set.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return Set.of();
         }
     }
 

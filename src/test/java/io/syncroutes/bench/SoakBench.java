@@ -53,7 +53,7 @@ public final class SoakBench {
             app.start(env, options.getOrDefault("xmx", "384m"));
             SoakLoad load = new SoakLoad(app.work.resolve("inbound"), app.brokerHost, app.brokerPort, app.queue);
             load.connect();
-            SoakSampler sampler = new SoakSampler(app, load, report.resolve("samples.csv"));
+            SoakSampler sampler = new SoakSampler(app, load, report.resolve("samples.csv"), reference(seconds));
             sampler.start(10_000);
             SoakFaults schedule = new SoakFaults(remotes, app, faults, sampler);
             schedule.schedule(seconds);
@@ -79,6 +79,18 @@ public final class SoakBench {
             }
         }
         System.exit(passed ? 0 : 1);
+    }
+
+    /** When heap, threads and the like are compared with the end: minute 10, or a third of a shorter run (seconds). */
+    private static double reference(long seconds) {
+        return Math.min(600, seconds / 3.0);
+    }
+
+    /** Series grouped by metric name, e.g. {@code jvm_gc_pause_seconds_count x2}. */
+    private static String byName(List<String> series) {
+        Map<String, Long> names = new java.util.TreeMap<>();
+        series.forEach(line -> names.merge(line.contains("{") ? line.substring(0, line.indexOf('{')) : line, 1L, Long::sum));
+        return names.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String passed(SoakChecks checks) {
@@ -219,7 +231,7 @@ public final class SoakBench {
         checks.remoteCopy("Focus rows", remotes.focus.rowCount(SoakRemotes.RESOURCE), remotes.focusDiffering(app.db()));
         checks.remoteCopy("Qargo unavailabilities", remotes.unavailabilityCount(), remotes.unavailabilitiesDiffering());
         checks.inbound(app.work.resolve("inbound"), 2_000);
-        double reference = Math.min(600, seconds / 3.0);
+        double reference = reference(seconds);
         double end = sampler.seconds();
         checks.flat("heap after GC, minute " + Math.round(reference / 60) + " -> end", sampler.median(reference - 20, reference + 20, SoakSampler.Sample::heapMb),
                 sampler.median(end - 35, end, SoakSampler.Sample::heapMb), 0.10, "MB");
@@ -233,8 +245,9 @@ public final class SoakBench {
             ToDoubleFunction<SoakSampler.Sample> figure = what.equals("MBeans") ? s -> s.mbeans() : s -> s.metricSeries();
             double before = sampler.median(reference - 20, reference + 20, figure);
             double after = sampler.median(end - 35, end, figure);
-            checks.add(what + " not growing", String.format(Locale.ROOT, "<= %.0f + 10 %%", before), String.format(Locale.ROOT, "%.0f", after),
-                    after <= before * 1.1);
+            List<String> added = what.equals("MBeans") ? List.of() : sampler.seriesAddedSinceReference();
+            checks.add(what + " not growing", String.format(Locale.ROOT, "<= %.0f + 10 %%", before), String.format(Locale.ROOT, "%.0f", after)
+                    + (added.isEmpty() ? "" : ", new: " + byName(added)), after <= before * 1.1);
         }
         long slowest = sampler.samples().stream().mapToLong(SoakSampler.Sample::readyMs).max().orElse(-1);
         long unanswered = sampler.samples().stream().filter(s -> s.readyStatus() < 0).count();

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +36,18 @@ final class SoakSampler implements AutoCloseable {
     private final Path csv;
     private final long started = System.nanoTime();
     private final List<Sample> samples = new ArrayList<>();
+    private final double referenceSeconds;
+    private Set<String> referenceSeries;
+    private Set<String> lastSeries = Set.of();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "soak-sampler");
         thread.setDaemon(true);
         return thread;
     });
 
-    SoakSampler(SoakApp app, SoakLoad load, Path csv) throws IOException {
+    SoakSampler(SoakApp app, SoakLoad load, Path csv, double referenceSeconds) throws IOException {
         this.app = app;
+        this.referenceSeconds = referenceSeconds;
         this.load = load;
         this.csv = csv;
         Files.writeString(csv, HEADER + "\n");
@@ -78,12 +84,24 @@ final class SoakSampler implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             System.out.println("jmx: " + e.getMessage());
         }
+        Set<String> series = app.metricSeries();
+        if (referenceSeries == null && at >= referenceSeconds) {
+            referenceSeries = series;
+        }
+        lastSeries = series;
         Sample sample = new Sample(at, app.procStatus("VmRSS") / 1024.0, heapMb, jvmThreads, app.procStatus("Threads"),
                 app.openFiles(), app.storeBytes() / 1048576.0, load.depth(app.queue), load.depth(app.queue + "_dlq"),
-                BenchSupport.count(app.work.resolve("inbound")), readyMs, readyStatus, app.metricSeries(), app.mbeans());
+                BenchSupport.count(app.work.resolve("inbound")), readyMs, readyStatus, series.isEmpty() ? -1 : series.size(), app.mbeans());
         samples.add(sample);
         Files.writeString(csv, sample.csv() + "\n", java.nio.file.StandardOpenOption.APPEND);
         return sample;
+    }
+
+    /** Metric series in the last sample that the first sample at the reference time did not have. */
+    synchronized List<String> seriesAddedSinceReference() {
+        Set<String> added = new TreeSet<>(lastSeries);
+        added.removeAll(referenceSeries == null ? Set.of() : referenceSeries);
+        return List.copyOf(added);
     }
 
     synchronized List<Sample> samples() {
