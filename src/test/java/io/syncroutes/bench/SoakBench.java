@@ -6,6 +6,7 @@ import org.bson.Document;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,8 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * Every flow at once for a while, with the remote systems misbehaving on a schedule: the app ({@code java -jar}) in its
@@ -88,9 +91,9 @@ public final class SoakBench {
 
     /** Series grouped by metric name, e.g. {@code jvm_gc_pause_seconds_count x2}. */
     private static String byName(List<String> series) {
-        Map<String, Long> names = new java.util.TreeMap<>();
+        Map<String, Long> names = new TreeMap<>();
         series.forEach(line -> names.merge(line.contains("{") ? line.substring(0, line.indexOf('{')) : line, 1L, Long::sum));
-        return names.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return names.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
     }
 
     private static String passed(SoakChecks checks) {
@@ -194,7 +197,7 @@ public final class SoakBench {
     }
 
     private static List<String> waiting(SoakApp app, SoakRemotes remotes, SoakLoad load) {
-        List<String> waiting = new java.util.ArrayList<>();
+        List<String> waiting = new ArrayList<>();
         if (BenchSupport.count(app.work.resolve("inbound")) > 0) {
             waiting.add("inbound files");
         }
@@ -254,7 +257,7 @@ public final class SoakBench {
         checks.add("readiness answered < 1 s throughout", "< 1000 ms", "max " + slowest + " ms, " + unanswered + " unanswered",
                 slowest >= 0 && slowest < 1000 && unanswered == 0);
         if (schedule.log().stream().anyMatch(line -> line.matches(".*s  (5xx|429|slow|drop):.*"))) {
-            String met = remotes.proxies.stream().map(p -> p.name() + " " + p.faulted()).collect(java.util.stream.Collectors.joining(", "));
+            String met = remotes.proxies.stream().map(p -> p.name() + " " + p.faulted()).collect(Collectors.joining(", "));
             checks.add("every remote met its faults", "> 0 requests each", met, remotes.proxies.stream().allMatch(p -> p.faulted() > 0));
         }
         return checks;

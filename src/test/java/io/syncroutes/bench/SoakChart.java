@@ -1,6 +1,5 @@
 package io.syncroutes.bench;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 
 /** The samples as a PNG: one time-series panel per figure (RSS, heap after GC, threads, open fds, store size), faults marked. */
 final class SoakChart {

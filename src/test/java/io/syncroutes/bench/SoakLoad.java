@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 
 import java.io.IOException;
@@ -189,7 +190,7 @@ final class SoakLoad {
     List<String> drainDeadLetters() throws Exception {
         List<String> ids = new ArrayList<>();
         try (Connection probe = amqp.newConnection("soak-dlq"); Channel ch = probe.createChannel()) {
-            com.rabbitmq.client.GetResponse response;
+            GetResponse response;
             while ((response = ch.basicGet(queue + "_dlq", true)) != null) {
                 String body = new String(response.getBody(), StandardCharsets.UTF_8);
                 try {

@@ -3,6 +3,7 @@ package io.syncroutes.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +94,7 @@ final class SoakSampler implements AutoCloseable {
                 app.openFiles(), app.storeBytes() / 1048576.0, load.depth(app.queue), load.depth(app.queue + "_dlq"),
                 BenchSupport.count(app.work.resolve("inbound")), readyMs, readyStatus, series.isEmpty() ? -1 : series.size(), app.mbeans());
         samples.add(sample);
-        Files.writeString(csv, sample.csv() + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(csv, sample.csv() + "\n", StandardOpenOption.APPEND);
         return sample;
     }
 
