@@ -72,6 +72,11 @@ public final class IvantiSimulator extends HttpSimulator {
         return Map.copyOf(products);
     }
 
+    /** Every token issued so far is expired from now on: calls carrying one are answered 401 until a new one is fetched. */
+    public void expireTokens() {
+        tokens.clear();
+    }
+
     @Override
     protected void handle(HttpServerRequest request) {
         requests.incrementAndGet();

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * open and accepts new ones, like a server process that was stopped (SIGSTOP) or a network partition: connections
  * neither answer nor reset.
  */
-final class FreezableTcpProxy implements AutoCloseable {
+public final class FreezableTcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
@@ -22,7 +22,7 @@ final class FreezableTcpProxy implements AutoCloseable {
     private volatile boolean frozen;
     private volatile boolean closed;
 
-    FreezableTcpProxy(int targetPort) throws IOException {
+    public FreezableTcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "proxy-accept");
@@ -30,15 +30,15 @@ final class FreezableTcpProxy implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void freeze() {
+    public void freeze() {
         frozen = true;
     }
 
-    void thaw() {
+    public void thaw() {
         frozen = false;
     }
 
@@ -76,6 +76,8 @@ final class FreezableTcpProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
             }
         }, "proxy-pipe");
         thread.setDaemon(true);
