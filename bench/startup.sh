@@ -3,7 +3,7 @@
 # in a fresh data folder (the embedded default: MongoDB on H2, the embedded AMQP broker), beside the same JVM
 # starting and exiting at once (java -version) as the raw baseline. --cds: with the class-data-sharing archive
 # target/sync-routes.jsa, made first (bench/cds-archive.sh) when it is missing or older than the jar.
-#   bench/startup.sh [--demo] [--cds] [--runs=5] [--port=18080] [--java-opts="..."] [--jar=other-build.jar]
+#   bench/startup.sh [--demo] [--cds] [--runs=5] [--port=18080] [--java-opts="..."] [--jar=other-build.jar [--routes=its-routes]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=""; runs=5; port=18080; opts=""; cds=""; jar="$PWD/target/sync-routes.jar"; packed=""
@@ -14,6 +14,7 @@ for arg in "$@"; do case "$arg" in
   --port=*) port="${arg#*=}";;
   --java-opts=*) opts="${arg#*=}";;
   --jar=*) jar="$(realpath "${arg#*=}")"; packed=1;;
+  --routes=*) routes="$(realpath "${arg#*=}")";;
   *) echo "unknown option $arg" >&2; exit 2;;
 esac; done
 [ -f "$jar" ] || mvn -B -q package -DskipTests
@@ -21,7 +22,7 @@ if [ -n "$cds" ]; then
   [ target/sync-routes.jsa -nt "$jar" ] || bench/cds-archive.sh
   opts="$opts -XX:SharedArchiveFile=$PWD/target/sync-routes.jsa"
 fi
-routes="$PWD/routes"
+routes="${routes:-$PWD/routes}"
 
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'; }
@@ -29,7 +30,7 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : int((v[NR/
 # a free port for each embedded server, so a running instance on the defaults does not matter
 export HTTP_PORT=$port MONGO_EMBEDDED_PORT=$((port + 1)) RABBITMQ_EMBEDDED_PORT=$((port + 2))
 # another build runs the routes packed in its jar (the working folder has none); this one the routes/ folder
-[ -n "$packed" ] || export ROUTES_DIR="$routes"
+[ -n "$packed" ] && [ "$routes" = "$PWD/routes" ] || export ROUTES_DIR="$routes"
 export ROUTES_RELOAD=false
 
 baseline=()

@@ -48,6 +48,7 @@ public class DemoConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("focus.sync-interval-ms", Settings.get(context, "demo.focus.sync-interval-ms"));
         properties.addOverrideProperty("qargo.sync-interval-ms", Settings.get(context, "demo.qargo.sync-interval-ms"));
         properties.addOverrideProperty("qargo.sync-delay-ms", "2000");
+        properties.addOverrideProperty("rabbitmq.embedded.store", Settings.get(context, "demo.rabbitmq.embedded.store"));
         LOG.info("DEMO MODE: sample work-order files and product messages are fed in, the simulators' data changes "
                 + "(routes/demo.camel.yaml). Not for production.");
     }
