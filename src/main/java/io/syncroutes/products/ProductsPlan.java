@@ -12,8 +12,6 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -81,7 +79,7 @@ public final class ProductsPlan {
             mapper.toIvanti(message);
             exchange.setProperty(ProductsSync.PRODUCT_ID, id);
             exchange.setProperty(VALID, true);
-            exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/products/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+            exchange.getMessage().setHeader(Exchange.HTTP_PATH, ProductsSync.productPath(id));
         } catch (InvalidInputException e) {
             exchange.setProperty(VALID, false);
             plan.add("deadLettered", "message #" + exchange.getProperty(Exchange.SPLIT_INDEX) + ": " + secrets.mask(e.getMessage()));

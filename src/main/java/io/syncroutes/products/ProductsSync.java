@@ -76,9 +76,14 @@ public class ProductsSync {
         exchange.setProperty(PRODUCT_ID, id);
         exchange.setProperty(IVANTI_BODY, mapper.toIvanti(message).toString());
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/products/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, productPath(id));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(null);
+    }
+
+    /** Ivanti's path of a product: {@code /products/<id>}, the id URL-encoded. */
+    static String productPath(String id) {
+        return "/products/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The product reached Ivanti: acknowledge the message, count it, and name it in the ledger (created or updated). */

@@ -51,10 +51,10 @@ final class ResourcesDryRun {
             BsonValue id = ids.get(i);
             if (batch.get(i) instanceof DeleteOneModel) {
                 if (stored.contains(id)) {
-                    plan.add("deleted", text(id));
+                    plan.add("deleted", RowKeys.text(id));
                 }
             } else {
-                plan.add(stored.contains(id) ? "updated" : "created", text(id));
+                plan.add(stored.contains(id) ? "updated" : "created", RowKeys.text(id));
                 if (sweep) {
                     seen.add(id);
                 }
@@ -66,7 +66,7 @@ final class ResourcesDryRun {
     private void sweep(MongoCollection<Document> rows) {
         rows.withDocumentClass(BsonDocument.class).find().projection(Projections.include("_id")).forEach(row -> {
             if (!seen.contains(row.get("_id"))) {
-                plan.add("deleted", text(row.get("_id")));
+                plan.add("deleted", RowKeys.text(row.get("_id")));
             }
         });
     }
@@ -90,9 +90,5 @@ final class ResourcesDryRun {
     private static BsonValue id(WriteModel<Document> model) {
         Bson filter = model instanceof ReplaceOneModel<Document> replace ? replace.getFilter() : ((DeleteOneModel<Document>) model).getFilter();
         return filter.toBsonDocument(Document.class, MongoClientSettings.getDefaultCodecRegistry()).get("_id");
-    }
-
-    private static String text(BsonValue id) {
-        return id.isString() ? id.asString().getValue() : id.isNumber() ? String.valueOf(id.asNumber().longValue()) : id.toString();
     }
 }

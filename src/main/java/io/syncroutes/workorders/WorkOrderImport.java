@@ -145,10 +145,7 @@ public class WorkOrderImport {
         List<WriteModel<Document>> upserts = new ArrayList<>(write.byNumber.size());
         Date now = new Date();
         for (PendingRecord record : write.byNumber.values()) {
-            Date current = stored.get(record.number());
-            if (current != null && record.updatedAt().before(current)) {
-                record.file().stale(record, "stale: lastUpdateDate " + record.updatedAt().toInstant()
-                        + " is older than the stored version's " + current.toInstant() + "; the stored version is kept");
+            if (record.staleAgainst(stored.get(record.number()))) {
                 continue;
             }
             write.written.add(record);

@@ -53,15 +53,19 @@ public final class WorkOrderPlan {
 
     /** The timer's plan: only when the inbound folder changed since the last one (null otherwise). */
     public String planIfChanged() throws IOException {
-        return listing(files()).equals(lastListing) ? null : plan();
+        File[] listed = files();
+        return listing(listed).equals(lastListing) ? null : plan(listed);
     }
 
     /** Plans an import of the files at rest in the inbound folder now, then an export; returns the plan's line. */
     public String plan() throws IOException {
+        return plan(files());
+    }
+
+    private String plan(File[] listed) throws IOException {
         DryRunPlan plan = new DryRunPlan("workorders", "work orders: import of " + inbound + " and export",
                 "inserted", "updated", "stale", "rejected", "filesToDone", "filesToError", "exported");
         InboundFiles files = new InboundFiles(validator, new WorkOrderTranslator(), errorDir, plan);
-        File[] listed = files();
         lastListing = listing(listed);
         BulkWrite newest = new BulkWrite();
         long now = System.currentTimeMillis();
@@ -82,10 +86,7 @@ public final class WorkOrderPlan {
                     .forEach(doc -> stored.merge(doc.get("number"), doc.getDate("updatedAt"), (a, b) -> a.after(b) ? a : b));
             for (PendingRecord record : some) {
                 Date current = stored.get(record.number());
-                if (current != null && record.updatedAt().before(current)) {
-                    record.file().stale(record, "stale: lastUpdateDate " + record.updatedAt().toInstant()
-                            + " is older than the stored version's " + current.toInstant() + "; the stored version is kept");
-                } else {
+                if (!record.staleAgainst(current)) {
                     plan.add(current == null ? "inserted" : "updated", record.number());
                     changed.add(record.number());
                 }
