@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * {@code --once}: the app starts with no timer, cron or queue consumer of its own; each selected flow then runs once
@@ -267,52 +268,50 @@ final class OnceRun {
     }
 
     private Map<String, String> lastErrors(String flow) {
-        Map<String, String> at = new HashMap<>();
-        states(flow).forEach(state -> at.put(state.getFlow(), Objects.toString(state.getLastErrorAt(), "")));
-        return at;
+        return times(flow, FlowState::getLastErrorAt);
     }
 
     private Map<String, String> lastRuns(String flow) {
+        return times(flow, FlowState::getLastRunAt);
+    }
+
+    /** A time of each of the flow's states ("" when none), by state. */
+    private Map<String, String> times(String flow, Function<FlowState, String> time) {
         Map<String, String> at = new HashMap<>();
-        states(flow).forEach(state -> at.put(state.getFlow(), Objects.toString(state.getLastRunAt(), "")));
+        states(flow).forEach(state -> at.put(state.getFlow(), Objects.toString(time.apply(state), "")));
         return at;
     }
 
     /** The newest error of each of the flow's states that had one since {@code before}. */
     private List<String> newErrors(String flow, Map<String, String> before) {
-        List<String> errors = new ArrayList<>();
-        for (FlowState state : states(flow)) {
-            String at = Objects.toString(state.getLastErrorAt(), "");
-            if (!at.isEmpty() && !at.equals(before.getOrDefault(state.getFlow(), ""))) {
-                List<String> recent = new ArrayList<>(state.getRecentErrors().values());
-                errors.add(state.getFlow() + ": " + (recent.isEmpty() ? "failed" : recent.get(recent.size() - 1)));
-            }
-        }
-        return errors;
+        return changedSince(flow, before, FlowState::getLastErrorAt, state -> {
+            List<String> recent = new ArrayList<>(state.getRecentErrors().values());
+            return state.getFlow() + ": " + (recent.isEmpty() ? "failed" : recent.get(recent.size() - 1));
+        });
     }
 
     /** The last run line of each of the flow's states that finished a run since {@code before}. */
     private List<String> newRuns(String flow, Map<String, String> before) {
-        List<String> runs = new ArrayList<>();
-        for (FlowState state : states(flow)) {
-            String at = Objects.toString(state.getLastRunAt(), "");
-            if (!at.isEmpty() && !at.equals(before.getOrDefault(state.getFlow(), "")) && state.getLastRun() != null) {
-                runs.add(state.getLastRun());
-            }
-        }
-        return runs;
+        return changedSince(flow, before, FlowState::getLastRunAt, FlowState::getLastRun);
     }
 
     /** The plan of each of the flow's states that finished a dry run since {@code before}. */
     private List<Map<String, Object>> newPlans(String flow, Map<String, String> before) {
-        List<Map<String, Object>> plans = new ArrayList<>();
+        return changedSince(flow, before, FlowState::getLastRunAt, FlowState::getLastPlan);
+    }
+
+    /** {@code value} of each of the flow's states whose {@code time} moved since {@code before} (nulls left out). */
+    private <T> List<T> changedSince(String flow, Map<String, String> before, Function<FlowState, String> time,
+                                     Function<FlowState, T> value) {
+        List<T> values = new ArrayList<>();
         for (FlowState state : states(flow)) {
-            String at = Objects.toString(state.getLastRunAt(), "");
-            if (!at.isEmpty() && !at.equals(before.getOrDefault(state.getFlow(), "")) && state.getLastPlan() != null) {
-                plans.add(state.getLastPlan());
+            String at = Objects.toString(time.apply(state), "");
+            T one = at.isEmpty() || at.equals(before.getOrDefault(state.getFlow(), "")) ? null : value.apply(state);
+            if (one != null) {
+                values.add(one);
             }
         }
-        return plans;
+        return values;
     }
 
     /** The states of a flow: its own and its parts' (workorders-inbound, resources-promotions). */

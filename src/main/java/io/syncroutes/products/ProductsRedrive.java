@@ -146,7 +146,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
         if (recorded == null) {
             return;
         }
-        Object id = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-product-id");
+        Object id = props.getHeaders() == null ? null : props.getHeaders().get(ProductsSync.DEAD_LETTER_PRODUCT_ID);
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("messageId", messageId(props));
         source.put("from", queues.deadLetterName());
@@ -175,7 +175,7 @@ public final class ProductsRedrive implements DeadLettersMBean {
         if (props.getMessageId() != null) {
             return props.getMessageId();
         }
-        Object kept = props.getHeaders() == null ? null : props.getHeaders().get("x-sync-message-id");
+        Object kept = props.getHeaders() == null ? null : props.getHeaders().get(ProductsSync.DEAD_LETTER_MESSAGE_ID);
         return kept == null ? null : kept.toString();
     }
 }

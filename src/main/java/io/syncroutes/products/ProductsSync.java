@@ -32,6 +32,9 @@ public class ProductsSync {
 
     static final String PRODUCT_ID = "productId";
     static final String IVANTI_BODY = "ivantiBody";
+    /** Dead-letter headers the re-drive reads back: the product's id and the id of the message as first delivered. */
+    static final String DEAD_LETTER_PRODUCT_ID = "x-sync-product-id";
+    static final String DEAD_LETTER_MESSAGE_ID = "x-sync-message-id";
     private static final String DELIVERY_TAG = "productsDeliveryTag";
     private static final String DELIVERY_CHANNEL = "productsDeliveryChannel";
     private static final String MESSAGE_ID = "productsMessageId";
@@ -111,10 +114,10 @@ public class ProductsSync {
         exchange.getMessage().setHeader("x-sync-error-body", secrets.mask(failure.body()));
         exchange.getMessage().setHeader("x-sync-attempts", attempts);
         exchange.getMessage().setHeader("x-sync-failed-at", Instant.now().toString());
-        exchange.getMessage().setHeader("x-sync-product-id", String.valueOf(exchange.getProperty(PRODUCT_ID)));
+        exchange.getMessage().setHeader(DEAD_LETTER_PRODUCT_ID, String.valueOf(exchange.getProperty(PRODUCT_ID)));
         if (exchange.getProperty(MESSAGE_ID) != null) {
             // the AMQP message id is not carried over to the dead letter's properties: kept as a header for the re-drive
-            exchange.getMessage().setHeader("x-sync-message-id", String.valueOf(exchange.getProperty(MESSAGE_ID)));
+            exchange.getMessage().setHeader(DEAD_LETTER_MESSAGE_ID, String.valueOf(exchange.getProperty(MESSAGE_ID)));
         }
         exchange.getMessage().setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
     }

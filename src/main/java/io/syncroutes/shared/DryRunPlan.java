@@ -16,6 +16,9 @@ public final class DryRunPlan implements RunSummary {
     /** How many items of each action the plan names (the rest only counted). */
     public static final int FIRST = 10;
 
+    /** How every line of a dry run begins. */
+    public static final String PREFIX = "DRY RUN (nothing written) ";
+
     private final String flow;
     private final String subject;
     private final Map<String, Long> counts = new LinkedHashMap<>();
@@ -103,7 +106,7 @@ public final class DryRunPlan implements RunSummary {
     /** One line: {@code DRY RUN (nothing written) <subject>: inserted=2 [7, 9] updated=0 …}. */
     @Override
     public synchronized String summary() {
-        StringJoiner line = new StringJoiner(" ", "DRY RUN (nothing written) " + subject + ": ", "");
+        StringJoiner line = new StringJoiner(" ", PREFIX + subject + ": ", "");
         counts.forEach((action, count) -> {
             List<String> items = first.getOrDefault(action, List.of());
             line.add(action + "=" + count + (items.isEmpty() ? "" : " " + items + (count > items.size() ? "…" : "")));

@@ -95,7 +95,7 @@ public final class Provenance implements ProvenanceMBean {
         if (history.size() > HISTORY) {
             history = new ArrayList<>(history.subList(history.size() - HISTORY, history.size()));
         }
-        return new Document("runId", runId).append("writtenAt", at).append("source", new Document(source)).append("history", history);
+        return entry(runId, at, source).append("history", history);
     }
 
     // --- HTTP (routes/operations.camel.yaml) ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.syncroutes.unavailabilities;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncroutes.shared.DryRunPlan;
 import io.syncroutes.shared.FlowState;
 import io.syncroutes.shared.Provenance;
 import io.syncroutes.shared.SyncStats;
@@ -167,7 +168,7 @@ public final class UnavailabilitiesSync {
                 resumePoint.save(run.resumeFrom());
             }
             lastDeferred = run.deferred();
-            StringBuilder line = new StringBuilder(dryRun ? "DRY RUN (nothing written) " : "").append(run.stats.summary());
+            StringBuilder line = new StringBuilder(dryRun ? DryRunPlan.PREFIX : "").append(run.stats.summary());
             if (!run.unmatched.isEmpty()) {
                 line.append(" unmatched=").append(first(run.unmatched));
             }
